@@ -1,0 +1,35 @@
+// The wasm ABI: exported functions only. Each takes the address of a model's Layout (written by
+// src/backends/wasm.ts) and runs one whole pass, so a training iteration is a handful of calls.
+import { Layout } from './layout';
+import * as fwd from './forward';
+import * as bwd from './backward';
+import * as optim from './optim';
+
+/** First free byte after the module's static data: models lay their block out from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+export function forward(layout: usize, t0: i32, t1: i32): void {
+  fwd.forward(changetype<Layout>(layout), t0, t1);
+}
+
+export function loss(layout: usize, T: i32): f64 {
+  return fwd.loss(changetype<Layout>(layout), T);
+}
+
+export function backward(layout: usize, T: i32): void {
+  bwd.backward(changetype<Layout>(layout), T);
+}
+
+export function sgd(layout: usize, lr: f64): i32 {
+  return optim.sgd(changetype<Layout>(layout), lr);
+}
+
+export function rprop(layout: usize, lr: f64): i32 {
+  return optim.rprop(changetype<Layout>(layout), lr);
+}
+
+export function rpropNotebook(layout: usize, lr: f64): i32 {
+  return optim.rpropNotebook(changetype<Layout>(layout), lr);
+}

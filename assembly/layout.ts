@@ -1,0 +1,37 @@
+/**
+ * Where one model's buffers sit in linear memory: byte addresses, written by
+ * src/backends/wasm.ts from the offsets that src/layout.ts computes. The field order here is the
+ * order of WASM_LAYOUT_FIELDS in src/backends/wasm.ts: every field is 4 bytes wide.
+ *
+ * Parameters (Wxh Whh Why bh by) are contiguous, and so are their gradients in the same order,
+ * so the optimisers can treat each as one flat vector of P numbers starting at Wxh and dWxh.
+ */
+@unmanaged
+export class Layout {
+  I!: i32;
+  H!: i32;
+  O!: i32;
+  P!: i32;
+  Wxh!: usize;
+  Whh!: usize;
+  Why!: usize;
+  bh!: usize;
+  by!: usize;
+  dWxh!: usize;
+  dWhh!: usize;
+  dWhy!: usize;
+  dbh!: usize;
+  dby!: usize;
+  rpropPrev!: usize;
+  rpropStep!: usize;
+  notebookPrev!: usize;
+  notebookMult!: usize;
+  dy!: usize;
+  dh!: usize;
+  dhNext!: usize;
+  hs!: usize;
+  logps!: usize;
+  ps!: usize;
+  xs!: usize;
+  targets!: usize;
+}

@@ -1,0 +1,29 @@
+import type { Layout } from './layout.js';
+
+/** The two builds of the numeric core. */
+export type BackendName = 'wasm' | 'ts';
+
+/**
+ * What the facade needs from a build of the numeric core: one model's block of float64s, laid out
+ * as `layout` describes, and the kernels that run over it. Both builds implement it; the facade
+ * never knows which one it holds.
+ */
+export interface Backend {
+  readonly name: BackendName;
+  /** Offsets in elements from the start of `data`. Replaced when the block grows. */
+  readonly layout: Layout;
+  /** The model's block. Valid until the next `reserve`, which may replace it. */
+  readonly data: Float64Array;
+  /** Grows the per-step buffers to hold exactly `steps` steps if they hold fewer, keeping every buffer's contents. */
+  reserve(steps: number): void;
+  /** Runs steps t0 .. t1-1 from the inputs in `xs` and the hidden state in `hs` row t0. */
+  forward(t0: number, t1: number): void;
+  /** Cross-entropy of steps 0 .. T-1 against `targets`. */
+  loss(T: number): number;
+  /** Backpropagation through steps 0 .. T-1 into the gradient buffers. */
+  backward(T: number): void;
+  /** Each update returns false when it left a non-finite parameter. */
+  sgd(learningRate: number): boolean;
+  rprop(learningRate: number): boolean;
+  rpropNotebook(learningRate: number): boolean;
+}

@@ -1,0 +1,112 @@
+/**
+ * Where each buffer of a model sits in its one flat block of float64s: the one place that
+ * computes offsets. Offsets are in elements from the block's start; the wasm build adds the
+ * block's byte address (see assembly/layout.ts for the struct the kernels read).
+ *
+ * The block, in order:
+ *
+ *   params      Wxh (H x I)  Whh (H x H)  Why (O x H)  bh (H)  by (O)       P numbers
+ *   optimiser   rpropPrev  rpropStep  notebookPrev  notebookMult             4 x P
+ *   backup      a copy of params and optimiser state, to undo a step          5 x P
+ *   grads       dWxh  dWhh  dWhy  dbh  dby (same order as params)            P
+ *   scratch     dy (O)  dh (H)  dhNext (H)
+ *   per step    hs ((C+1) x H)  logps (C x O)  ps (C x O)  xs (C x I)  targets (C)
+ *
+ * where C is the capacity: the longest sequence the block holds before it must grow. Params and
+ * optimiser state are contiguous ("state", 5P numbers), so one copy saves or restores both.
+ */
+export interface Layout {
+  readonly I: number;
+  readonly H: number;
+  readonly O: number;
+  /** Number of parameters: H*I + H*H + O*H + H + O. */
+  readonly P: number;
+  /** Steps the per-step buffers hold. */
+  readonly capacity: number;
+  readonly Wxh: number;
+  readonly Whh: number;
+  readonly Why: number;
+  readonly bh: number;
+  readonly by: number;
+  readonly rpropPrev: number;
+  readonly rpropStep: number;
+  readonly notebookPrev: number;
+  readonly notebookMult: number;
+  /** Length of params plus optimiser state, which start at Wxh. */
+  readonly stateSize: number;
+  readonly backup: number;
+  readonly dWxh: number;
+  readonly dWhh: number;
+  readonly dWhy: number;
+  readonly dbh: number;
+  readonly dby: number;
+  readonly dy: number;
+  readonly dh: number;
+  readonly dhNext: number;
+  readonly hs: number;
+  readonly logps: number;
+  readonly ps: number;
+  readonly xs: number;
+  readonly targets: number;
+  /** Total length of the block. */
+  readonly size: number;
+}
+
+/**
+ * The largest block a model may have, in bytes: wasm32 addresses 4 GiB and engines may refuse
+ * more than 2, less what the module itself takes.
+ */
+export const MAX_BLOCK_BYTES = 2 ** 31 - 2 ** 20;
+
+/** Per-step regions, in block order; they are the ones that move when the block grows. */
+export const STEP_REGIONS = ['hs', 'logps', 'ps', 'xs', 'targets'] as const;
+
+export function parameterCount(I: number, H: number, O: number): number {
+  return H * I + H * H + O * H + H + O;
+}
+
+export function computeLayout(I: number, H: number, O: number, capacity: number): Layout {
+  const P = parameterCount(I, H, O);
+  let at = 0;
+  const take = (n: number): number => {
+    const start = at;
+    at += n;
+    return start;
+  };
+  const Wxh = take(H * I), Whh = take(H * H), Why = take(O * H), bh = take(H), by = take(O);
+  const rpropPrev = take(P), rpropStep = take(P), notebookPrev = take(P), notebookMult = take(P);
+  const stateSize = at - Wxh;
+  const backup = take(stateSize);
+  const dWxh = take(H * I), dWhh = take(H * H), dWhy = take(O * H), dbh = take(H), dby = take(O);
+  const dy = take(O), dh = take(H), dhNext = take(H);
+  const hs = take((capacity + 1) * H), logps = take(capacity * O), ps = take(capacity * O);
+  const xs = take(capacity * I), targets = take(capacity);
+  return {
+    I, H, O, P, capacity,
+    Wxh, Whh, Why, bh, by,
+    rpropPrev, rpropStep, notebookPrev, notebookMult, stateSize, backup,
+    dWxh, dWhh, dWhy, dbh, dby,
+    dy, dh, dhNext,
+    hs, logps, ps, xs, targets,
+    size: at,
+  };
+}
+
+/** Lengths of the per-step regions for a capacity. */
+function stepRegionLengths(L: Layout): Record<(typeof STEP_REGIONS)[number], number> {
+  const C = L.capacity;
+  return { hs: (C + 1) * L.H, logps: C * L.O, ps: C * L.O, xs: C * L.I, targets: C };
+}
+
+/**
+ * Moves the per-step regions of `data`, laid out as `from`, to where `to` puts them (a larger
+ * capacity), keeping their contents. `data` must be at least `to.size` long. Regions only move
+ * towards the end, so moving the last one first never overwrites one not yet moved.
+ */
+export function relocate(data: Float64Array, from: Layout, to: Layout): void {
+  const lengths = stepRegionLengths(from);
+  for (let k = STEP_REGIONS.length - 1; k >= 0; k--) {
+    const region = STEP_REGIONS[k];
+    data.copyWithin(to[region], from[region], from[region] + lengths[region]);
+  }
+}
