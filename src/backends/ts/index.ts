@@ -1,0 +1,52 @@
+// The pure-TypeScript build: the living definition of the kernels, over a plain Float64Array.
+import type { Backend } from '../../backend.js';
+import { computeLayout, relocate, type Layout } from '../../layout.js';
+import { backward } from './backward.js';
+import { forward, loss } from './forward.js';
+import { rprop, rpropNotebook, sgd } from './optim.js';
+
+export class TsBackend implements Backend {
+  readonly name = 'ts' as const;
+  layout: Layout;
+  data: Float64Array;
+
+  constructor(I: number, H: number, O: number, capacity: number) {
+    this.layout = computeLayout(I, H, O, capacity);
+    this.data = new Float64Array(this.layout.size);
+  }
+
+  reserve(steps: number): void {
+    const from = this.layout;
+    if (steps <= from.capacity) return;
+    const to = computeLayout(from.I, from.H, from.O, steps);
+    const data = new Float64Array(to.size);
+    data.set(this.data);
+    relocate(data, from, to);
+    this.data = data;
+    this.layout = to;
+  }
+
+  forward(t0: number, t1: number): void {
+    forward(this.data, this.layout, t0, t1);
+  }
+
+  loss(T: number): number {
+    return loss(this.data, this.layout, T);
+  }
+
+  backward(T: number): void {
+    backward(this.data, this.layout, T);
+  }
+
+  sgd(learningRate: number): boolean {
+    return sgd(this.data, this.layout, learningRate);
+  }
+
+  rprop(learningRate: number): boolean {
+    return rprop(this.data, this.layout, learningRate);
+  }
+
+  rpropNotebook(learningRate: number): boolean {
+    return rpropNotebook(this.data, this.layout, learningRate);
+  }
+}
