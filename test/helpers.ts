@@ -1,0 +1,53 @@
+// What every test file shares: the backends the conformance suite runs on, and small measures.
+import { RNN, type BackendName, type RNNOptions } from '../src/index.js';
+
+/** Every build of the core; the conformance suite runs on each, with no exclusions. */
+export const BACKENDS: readonly BackendName[] = ['wasm', 'ts'];
+
+export function create(backend: BackendName, I: number, H: number, O: number, options: RNNOptions = {}): Promise<RNN> {
+  return RNN.create(I, H, O, { ...options, backend });
+}
+
+/** Normwise relative difference ||a - b|| / max(||a||, ||b||), 0 when both are 0. */
+export function relativeDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);
+  let diff = 0, na = 0, nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff += (a[i] - b[i]) ** 2;
+    na += a[i] ** 2;
+    nb += b[i] ** 2;
+  }
+  const scale = Math.sqrt(Math.max(na, nb));
+  return scale === 0 ? 0 : Math.sqrt(diff) / scale;
+}
+
+/** A deterministic stream of numbers for test data, independent of the library's own seeding. */
+export function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+export function randomSequence(random: () => number, T: number, I: number, scale = 1): number[][] {
+  return Array.from({ length: T }, () => Array.from({ length: I }, () => scale * (2 * random() - 1)));
+}
+
+export function randomTargets(random: () => number, T: number, O: number): number[] {
+  return Array.from({ length: T }, () => Math.floor(random() * O));
+}
+
+/**
+ * Everything observable about a model's state: its parameters, the length of its history and, to
+ * see the history itself, the loss of that history against class 0 at every step.
+ */
+export function digest(rnn: RNN): string {
+  const params = rnn.getParams();
+  const history = rnn.loss(new Array<number>(rnn.seqLength).fill(0));
+  return JSON.stringify({
+    params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.from(v)])),
+    seqLength: rnn.seqLength,
+    history,
+  });
+}
