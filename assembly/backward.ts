@@ -3,9 +3,10 @@
 import { Layout } from './layout';
 import { addTo, at, copy, matTVecAdd, outerAdd, put, row, zero } from './linalg';
 
-export function backward(L: Layout, T: i32): void {
+/** With accumulate = 1 the gradients are added to those already in the buffers (a batch). */
+export function backward(L: Layout, T: i32, accumulate: i32): void {
   const I = L.I, H = L.H, O = L.O;
-  zero(L.dWxh, L.P);
+  if (!accumulate) zero(L.dWxh, L.P);
   zero(L.dhNext, H);
   const dy = L.dy, dh = L.dh, dhNext = L.dhNext;
   for (let t = T - 1; t >= 0; t--) {

@@ -18,16 +18,40 @@ export function loss(layout: usize, T: i32): f64 {
   return fwd.loss(changetype<Layout>(layout), T);
 }
 
-export function backward(layout: usize, T: i32): void {
-  bwd.backward(changetype<Layout>(layout), T);
+export function backward(layout: usize, T: i32, accumulate: i32): void {
+  bwd.backward(changetype<Layout>(layout), T, accumulate);
+}
+
+export function clip(layout: usize, c: f64): void {
+  optim.clip(changetype<Layout>(layout), c);
+}
+
+export function scaleGrads(layout: usize, s: f64): void {
+  optim.scaleGrads(changetype<Layout>(layout), s);
 }
 
 export function sgd(layout: usize, lr: f64): i32 {
   return optim.sgd(changetype<Layout>(layout), lr);
 }
 
+export function momentum(layout: usize, lr: f64, mu: f64, first: i32): i32 {
+  return optim.momentum(changetype<Layout>(layout), lr, mu, first);
+}
+
+export function adagrad(layout: usize, lr: f64): i32 {
+  return optim.adagrad(changetype<Layout>(layout), lr);
+}
+
+export function adam(layout: usize, lr: f64, beta1: f64, beta2: f64, eps: f64, c1: f64, c2: f64): i32 {
+  return optim.adam(changetype<Layout>(layout), lr, beta1, beta2, eps, c1, c2);
+}
+
 export function rprop(layout: usize, lr: f64): i32 {
   return optim.rprop(changetype<Layout>(layout), lr);
+}
+
+export function irpropPlus(layout: usize, lr: f64, lossRose: i32): i32 {
+  return optim.irpropPlus(changetype<Layout>(layout), lr, lossRose);
 }
 
 export function rpropNotebook(layout: usize, lr: f64): i32 {

@@ -22,10 +22,9 @@ export class Layout {
   dWhy!: usize;
   dbh!: usize;
   dby!: usize;
-  rpropPrev!: usize;
-  rpropStep!: usize;
-  notebookPrev!: usize;
-  notebookMult!: usize;
+  opt0!: usize;
+  opt1!: usize;
+  opt2!: usize;
   dy!: usize;
   dh!: usize;
   dhNext!: usize;

@@ -5,8 +5,8 @@ export type BackendName = 'wasm' | 'ts';
 
 /**
  * What the facade needs from a build of the numeric core: one model's block of float64s, laid out
- * as `layout` describes, and the kernels that run over it. Both builds implement it; the facade
- * never knows which one it holds.
+ * as `layout` describes, and the kernels that run over it (see assembly/ for each kernel's maths).
+ * Both builds implement it; the facade never knows which one it holds.
  */
 export interface Backend {
   readonly name: BackendName;
@@ -20,10 +20,16 @@ export interface Backend {
   forward(t0: number, t1: number): void;
   /** Cross-entropy of steps 0 .. T-1 against `targets`. */
   loss(T: number): number;
-  /** Backpropagation through steps 0 .. T-1 into the gradient buffers. */
-  backward(T: number): void;
+  /** Backpropagation through steps 0 .. T-1 into the gradient buffers, or added to them. */
+  backward(T: number, accumulate: boolean): void;
+  clip(c: number): void;
+  scaleGrads(s: number): void;
   /** Each update returns false when it left a non-finite parameter. */
-  sgd(learningRate: number): boolean;
-  rprop(learningRate: number): boolean;
-  rpropNotebook(learningRate: number): boolean;
+  sgd(lr: number): boolean;
+  momentum(lr: number, mu: number, first: boolean): boolean;
+  adagrad(lr: number): boolean;
+  adam(lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): boolean;
+  rprop(lr: number): boolean;
+  irpropPlus(lr: number, lossRose: boolean): boolean;
+  rpropNotebook(lr: number): boolean;
 }

@@ -99,3 +99,63 @@ export function identityDataset(length: number, dim: number, options?: { seed?: 
   const targets = classes.map((_, t) => (t < delay ? 0 : classes[t - delay]));
   return { xs, targets };
 }
+
+/** A text cut into training sequences of one-hot characters, with its vocabulary. */
+export interface TextDataset {
+  /** The distinct characters (Unicode code points) of the text, sorted: class i is vocab[i]. */
+  vocab: string[];
+  /** The classes of a string's characters; every one must be in the vocabulary. */
+  encode(s: string): number[];
+  /** The string of a list of classes. */
+  decode(ids: ArrayLike<number>): string;
+  /**
+   * Consecutive chunks of at most seqLength characters: xs[t] is the one-hot of character t and
+   * targets[t] the class of the character after it. Ready for `fit` (with `carryState` to read
+   * the text as one stream).
+   */
+  sequences: { xs: Float64Array[]; targets: number[] }[];
+}
+
+/**
+ * Cuts a text into next-character prediction sequences, as min-char-rnn trains.
+ *
+ * @example
+ * const text = textDataset('hello world', 4);
+ * text.vocab; // [' ', 'd', 'e', 'h', 'l', 'o', 'r', 'w']
+ * text.decode(text.encode('hello')); // 'hello'
+ * text.sequences[0].targets; // classes of 'ello'
+ */
+export function textDataset(text: string, seqLength: number): TextDataset {
+  const where = 'textDataset';
+  if (typeof text !== 'string') throw new TypeError(`${where}: text must be a string, got ${show(text)}`);
+  checkInteger(where, 'seqLength', seqLength, 1, MAX_LENGTH);
+  const chars = Array.from(text);
+  if (chars.length < 2) throw new RangeError(`${where}: text must have at least 2 characters, got ${chars.length}`);
+  const vocab = [...new Set(chars)].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
+  const index = new Map(vocab.map((c, i) => [c, i]));
+  const encode = (s: string): number[] => {
+    if (typeof s !== 'string') throw new TypeError(`encode: s must be a string, got ${show(s)}`);
+    return Array.from(s, (c, k) => {
+      const id = index.get(c);
+      if (id === undefined) throw new RangeError(`encode: character ${JSON.stringify(c)} at ${k} is not in the vocabulary`);
+      return id;
+    });
+  };
+  const decode = (ids: ArrayLike<number>): string => {
+    checkArrayLike('decode', 'ids', ids);
+    return Array.from(ids, (id, k) => vocab[checkInteger('decode', `ids[${k}]`, id, 0, vocab.length - 1)]).join('');
+  };
+  const ids = encode(text);
+  const sequences: TextDataset['sequences'] = [];
+  for (let start = 0; start < ids.length - 1; start += seqLength) {
+    const end = Math.min(start + seqLength, ids.length - 1);
+    const xs: Float64Array[] = [];
+    for (let t = start; t < end; t++) {
+      const x = new Float64Array(vocab.length);
+      x[ids[t]] = 1;
+      xs.push(x);
+    }
+    sequences.push({ xs, targets: ids.slice(start + 1, end + 1) });
+  }
+  return { vocab, encode, decode, sequences };
+}

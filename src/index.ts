@@ -3,7 +3,10 @@ export { init, RNN } from './rnn.js';
 export type {
   BackendName, Gradients, GradientsLike, Params, ParamsLike, RNNOptions, Sequence, TrainResult, Vector,
 } from './rnn.js';
+export type { Example, FitOptions, Progress, TrainOptions } from './training.js';
+export { DEFAULT_LEARNING_RATES, OPTIMIZERS } from './optimizers.js';
+export type { OptimizerName } from './optimizers.js';
 export { sigmoid, sigmoidDerivative, softmax, softmaxNaive } from './functions.js';
-export { constantDataset, identityDataset, periodicDataset } from './datasets.js';
-export type { Dataset } from './datasets.js';
+export { constantDataset, identityDataset, periodicDataset, textDataset } from './datasets.js';
+export type { Dataset, TextDataset } from './datasets.js';
 export type { Seed } from './random.js';

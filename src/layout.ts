@@ -6,14 +6,24 @@
  * The block, in order:
  *
  *   params      Wxh (H x I)  Whh (H x H)  Why (O x H)  bh (H)  by (O)       P numbers
- *   optimiser   rpropPrev  rpropStep  notebookPrev  notebookMult             4 x P
- *   backup      a copy of params and optimiser state, to undo a step          5 x P
+ *   optimiser   opt0  opt1  opt2 (P each), optInfo (OPT_INFO_SIZE)        3P + 4
+ *   backup      a copy of params and optimiser state, to undo a step          4P + 4
  *   grads       dWxh  dWhh  dWhy  dbh  dby (same order as params)            P
  *   scratch     dy (O)  dh (H)  dhNext (H)
  *   per step    hs ((C+1) x H)  logps (C x O)  ps (C x O)  xs (C x I)  targets (C)
  *
  * where C is the capacity: the longest sequence the block holds before it must grow. Params and
- * optimiser state are contiguous ("state", 5P numbers), so one copy saves or restores both.
+ * optimiser state are contiguous ("state", 4P + 4 numbers), so one copy saves or restores both.
+ *
+ * One optimiser owns the state at a time (its code is in optInfo); switching to another starts
+ * the new one afresh, as creating a new torch.optim optimiser would. What each keeps:
+ *
+ *   rprop            opt0 previous gradient   opt1 step size
+ *   irprop+          opt0 previous gradient   opt1 step size   opt2 last weight change
+ *   rprop-notebook   opt0 previous gradient   opt1 multiplier
+ *   momentum         opt0 velocity
+ *   adagrad          opt0 sum of squared gradients
+ *   adam             opt0 first moment        opt1 second moment
  */
 export interface Layout {
   readonly I: number;
@@ -28,10 +38,11 @@ export interface Layout {
   readonly Why: number;
   readonly bh: number;
   readonly by: number;
-  readonly rpropPrev: number;
-  readonly rpropStep: number;
-  readonly notebookPrev: number;
-  readonly notebookMult: number;
+  readonly opt0: number;
+  readonly opt1: number;
+  readonly opt2: number;
+  /** OPT_INFO_SIZE numbers: see OPT_INFO. */
+  readonly optInfo: number;
   /** Length of params plus optimiser state, which start at Wxh. */
   readonly stateSize: number;
   readonly backup: number;
@@ -51,6 +62,13 @@ export interface Layout {
   /** Total length of the block. */
   readonly size: number;
 }
+
+/** The per-parameter optimiser slots, in block order. */
+export const OPTIMIZER_SLOTS = ['opt0', 'opt1', 'opt2'] as const;
+
+/** What optInfo holds, by index: which optimiser owns the state, its step count, the last loss. */
+export const OPT_INFO = { optimizer: 0, steps: 1, lastLoss: 2 } as const;
+export const OPT_INFO_SIZE = 4;
 
 /**
  * The largest block a model may have, in bytes: wasm32 addresses 4 GiB and engines may refuse
@@ -74,7 +92,7 @@ export function computeLayout(I: number, H: number, O: number, capacity: number)
     return start;
   };
   const Wxh = take(H * I), Whh = take(H * H), Why = take(O * H), bh = take(H), by = take(O);
-  const rpropPrev = take(P), rpropStep = take(P), notebookPrev = take(P), notebookMult = take(P);
+  const opt0 = take(P), opt1 = take(P), opt2 = take(P), optInfo = take(OPT_INFO_SIZE);
   const stateSize = at - Wxh;
   const backup = take(stateSize);
   const dWxh = take(H * I), dWhh = take(H * H), dWhy = take(O * H), dbh = take(H), dby = take(O);
@@ -84,7 +102,7 @@ export function computeLayout(I: number, H: number, O: number, capacity: number)
   return {
     I, H, O, P, capacity,
     Wxh, Whh, Why, bh, by,
-    rpropPrev, rpropStep, notebookPrev, notebookMult, stateSize, backup,
+    opt0, opt1, opt2, optInfo, stateSize, backup,
     dWxh, dWhh, dWhy, dbh, dby,
     dy, dh, dhNext,
     hs, logps, ps, xs, targets,

@@ -5,9 +5,15 @@ import { TsBackend } from './backends/ts/index.js';
 import { compileCore, WasmBackend } from './backends/wasm.js';
 import { checkInteger, checkRate, checkSequence, checkTargets, checkVector, show } from './errors.js';
 import { computeLayout, MAX_BLOCK_BYTES, type Layout } from './layout.js';
+import { applyOptimizer, plainOptimizer, type OptimizerName } from './optimizers.js';
 import { makeRandom, type Seed } from './random.js';
+import {
+  checkExamples, checkFitOptions, checkTrainOptions, type Example, type FitOptions, type Schedule,
+  type TrainOptions, type TrainResult,
+} from './training.js';
 
 export type { BackendName } from './backend.js';
+export type { TrainResult } from './training.js';
 
 /** Options of `new RNN` and `RNN.create`. */
 export interface RNNOptions {
@@ -50,26 +56,10 @@ export type ParamsLike = { [K in keyof Params]?: ArrayLike<number> };
 /** Gradients as any array-likes of numbers, for the updates: `Gradients` is one. */
 export type GradientsLike = { [K in keyof Gradients]: ArrayLike<number> };
 
-/** What `train` did. */
-export interface TrainResult {
-  /** Iterations whose loss was computed: `losses.length`. */
-  iterations: number;
-  /** The last entry of `losses` (NaN when the very first loss was not finite). */
-  loss: number;
-  /** The loss of every iteration, computed before that iteration's update. */
-  losses: Float64Array;
-  /**
-   * 'iterations': all ran. 'diverged': the loss or a weight stopped being finite, and the weights
-   * were put back to those whose loss is `loss`.
-   */
-  stopped: 'iterations' | 'diverged';
-}
-
 const PARAM_NAMES = ['Wxh', 'Whh', 'Why', 'bh', 'by'] as const;
 const GRAD_NAMES = ['dWxh', 'dWhh', 'dWhy', 'dbh', 'dby'] as const;
 type ParamName = (typeof PARAM_NAMES)[number];
 type GradName = (typeof GRAD_NAMES)[number];
-type Update = 'sgd' | 'rprop' | 'rpropNotebook';
 
 /** Steps a new model's buffers hold before they first grow. */
 const INITIAL_CAPACITY = 16;
@@ -179,9 +169,15 @@ export class RNN {
     const bound = opts.init === 'uniform' ? 1 / Math.sqrt(hiddenDim) : 0;
     const [lo, hi] = opts.init === 'uniform' ? [-bound, bound] : [0, 1];
     for (let i = 0; i < L.P; i++) data[L.Wxh + i] = lo + (hi - lo) * random();
-    // The notebook's update starts with previous gradients and multipliers of 1.
-    data.fill(1, L.notebookPrev, L.notebookPrev + L.P);
-    data.fill(1, L.notebookMult, L.notebookMult + L.P);
+  }
+
+  /** Set while train or fit runs, so that a call from a callback cannot disturb its buffers. */
+  private busy: string | null = null;
+
+  private assertIdle(where: string): void {
+    if (this.busy !== null) {
+      throw new Error(`${where}: the model is busy in ${this.busy}; call this after it returns (getParams and getHiddenState are allowed)`);
+    }
   }
 
   private get L(): Layout {
@@ -222,6 +218,7 @@ export class RNN {
    */
   setParams(params: ParamsLike): void {
     const where = 'RNN.setParams';
+    this.assertIdle(where);
     if (typeof params !== 'object' || params === null) {
       throw new TypeError(`${where}: params must be an object, got ${show(params)}`);
     }
@@ -241,13 +238,42 @@ export class RNN {
   }
 
   /**
-   * Forgets the steps run so far: the next step starts from a zero hidden state.
+   * Forgets the steps run so far. The next step starts from `hiddenState` (hiddenDim numbers), or
+   * from zeros when it is omitted: pass `getHiddenState()` to carry the state of one chunk of a
+   * stream into the next (truncated backpropagation through time).
    *
    * @example
    * rnn.resetHistory(); rnn.seqLength; // 0
+   * const h = rnn.getHiddenState();
+   * rnn.resetHistory(h); // continue from h
    */
-  resetHistory(): void {
+  resetHistory(hiddenState?: Vector): void {
+    const where = 'RNN.resetHistory';
+    this.assertIdle(where);
+    if (hiddenState !== undefined) checkVector(where, 'hiddenState', hiddenState, this.hiddenDim, 'hiddenDim');
+    this.startFrom(hiddenState);
+  }
+
+  /** Empties the history and sets the initial hidden state (hs row 0): zeros when omitted. */
+  private startFrom(hiddenState?: ArrayLike<number>): void {
     this.steps = 0;
+    const { data } = this.core;
+    const { hs, H } = this.L;
+    if (hiddenState === undefined) data.fill(0, hs, hs + H);
+    else data.set(hiddenState, hs);
+  }
+
+  /**
+   * A copy of the current hidden state: after the last step run, or the initial state when the
+   * history is empty.
+   *
+   * @example
+   * rnn.forward(xs);
+   * const h = rnn.getHiddenState(); // Float64Array of hiddenDim
+   */
+  getHiddenState(): Float64Array {
+    const start = this.L.hs + this.steps * this.hiddenDim;
+    return this.core.data.slice(start, start + this.hiddenDim);
   }
 
   /** Steps run since `resetHistory()`. */
@@ -255,9 +281,8 @@ export class RNN {
     return this.steps;
   }
 
-  /** Checks that `count` more steps fit, then makes room for them (doubling, within the limit). */
-  private reserve(where: string, count: number): void {
-    const total = this.steps + count;
+  /** Checks that a history of `total` steps fits, then makes room for it (doubling, within the limit). */
+  private ensureCapacity(where: string, total: number): void {
     const { I, H, O, capacity } = this.L;
     if (total <= capacity) return;
     const bytesFor = (steps: number): number => 8 * computeLayout(I, H, O, steps).size;
@@ -281,7 +306,7 @@ export class RNN {
 
   /** Runs the checked inputs as the next steps of the history. */
   private run(xs: ArrayLike<ArrayLike<number>>, where: string): number {
-    this.reserve(where, xs.length);
+    this.ensureCapacity(where, this.steps + xs.length);
     const t0 = this.steps;
     this.writeInputs(xs, t0);
     this.core.forward(t0, t0 + xs.length);
@@ -307,6 +332,7 @@ export class RNN {
    */
   forwardOneStep(x: Vector): Float64Array {
     const where = 'RNN.forwardOneStep';
+    this.assertIdle(where);
     checkVector(where, 'x', x, this.inputDim, 'inputDim');
     return this.outputAt(this.run([x], where));
   }
@@ -321,6 +347,7 @@ export class RNN {
    */
   forward(xs: Sequence): Float64Array[] {
     const where = 'RNN.forward';
+    this.assertIdle(where);
     checkSequence(where, 'xs', xs, this.inputDim);
     const t0 = this.run(xs, where);
     return Array.from({ length: xs.length }, (_, t) => this.outputAt(t0 + t));
@@ -334,6 +361,7 @@ export class RNN {
    */
   predictOneStep(x: Vector): number {
     const where = 'RNN.predictOneStep';
+    this.assertIdle(where);
     checkVector(where, 'x', x, this.inputDim, 'inputDim');
     return this.predictionAt(this.run([x], where));
   }
@@ -347,6 +375,7 @@ export class RNN {
    */
   predict(xs: Sequence): number[] {
     const where = 'RNN.predict';
+    this.assertIdle(where);
     checkSequence(where, 'xs', xs, this.inputDim);
     const t0 = this.run(xs, where);
     return Array.from({ length: xs.length }, (_, t) => this.predictionAt(t0 + t));
@@ -362,14 +391,17 @@ export class RNN {
    * rnn.loss(targets); // e.g. 10.98
    */
   loss(targets: ArrayLike<number>): number {
-    checkTargets('RNN.loss', 'targets', targets, this.steps, this.outputDim);
+    const where = 'RNN.loss';
+    this.assertIdle(where);
+    checkTargets(where, 'targets', targets, this.steps, this.outputDim);
     this.writeTargets(targets);
     return this.core.loss(this.steps);
   }
 
   /**
    * Gradients of `loss(targets)` by backpropagation through the steps run since
-   * `resetHistory()`, which must be exactly `xs` (run them with `forward(xs)` first).
+   * `resetHistory()`, which must be exactly `xs` (run them with `forward(xs)` first). A hidden
+   * state given to `resetHistory` is a constant here: the gradient stops at it.
    *
    * @example
    * rnn.resetHistory();
@@ -379,6 +411,7 @@ export class RNN {
    */
   backward(xs: Sequence, targets: ArrayLike<number>): Gradients {
     const where = 'RNN.backward';
+    this.assertIdle(where);
     checkSequence(where, 'xs', xs, this.inputDim);
     if (this.steps === 0) {
       throw new RangeError(`${where}: no steps have run since resetHistory(); call forward(xs) first`);
@@ -397,7 +430,7 @@ export class RNN {
     }
     checkTargets(where, 'targets', targets, this.steps, this.outputDim);
     this.writeTargets(targets);
-    this.core.backward(this.steps);
+    this.core.backward(this.steps, false);
     const gradient = (name: GradName): Float64Array => {
       const start = this.offsetOf(name);
       return this.core.data.slice(start, start + this.lengthOf(name));
@@ -406,7 +439,8 @@ export class RNN {
   }
 
   /** Checks gradients and a learning rate, copies the gradients in and applies one update. */
-  private applyUpdate(where: string, kind: Update, grads: GradientsLike, learningRate: number): void {
+  private applyUpdate(where: string, optimizer: OptimizerName, grads: GradientsLike, learningRate: number): void {
+    this.assertIdle(where);
     if (typeof grads !== 'object' || grads === null) {
       throw new TypeError(`${where}: grads must be an object with ${GRAD_NAMES.join(', ')}, got ${show(grads)}`);
     }
@@ -420,7 +454,7 @@ export class RNN {
     // Save params and optimiser state, so that a step that overflows can be undone whole.
     const { Wxh, stateSize, backup } = this.L;
     data.copyWithin(backup, Wxh, Wxh + stateSize);
-    if (!this.core[kind](learningRate)) {
+    if (!applyOptimizer(this.core, plainOptimizer(optimizer, learningRate), NaN)) {
       data.copyWithin(Wxh, backup, backup + stateSize);
       throw new RangeError(`${where}: this step would make some weights non-finite (learningRate ${learningRate} too large?); nothing was changed`);
     }
@@ -441,7 +475,8 @@ export class RNN {
    * each weight has its own step size, starting at `learningRate` on the first call; it grows by
    * 1.2 while the gradient keeps its sign and shrinks by 0.5 when the sign flips (and then the
    * weight does not move this time), within [1e-6, 50]. The weight moves by -sign(grad) * step.
-   * The step sizes live with the model; later learning rates are ignored until they restart.
+   * The step sizes live with the model; later learning rates are ignored until they restart
+   * (when another stateful optimiser has been used in between).
    *
    * @example
    * rnn.updateRprop(rnn.backward(xs, targets), 0.01);
@@ -460,70 +495,317 @@ export class RNN {
    * rnn.updateRpropNotebook(rnn.backward(xs, targets), 0.01);
    */
   updateRpropNotebook(grads: GradientsLike, learningRate: number): void {
-    this.applyUpdate('RNN.updateRpropNotebook', 'rpropNotebook', grads, learningRate);
+    this.applyUpdate('RNN.updateRpropNotebook', 'rprop-notebook', grads, learningRate);
   }
 
   /**
-   * The notebook's training loop: every iteration resets the history, runs `xs`, takes the loss,
-   * backpropagates and applies `updateRprop` with `learningRate`. Every `printEvery` iterations
-   * (none when omitted) it prints the predictions against the targets and the loss. Stops early,
-   * with `stopped: 'diverged'`, if the loss or a weight is no longer finite, putting back the
-   * weights of the last finite loss.
+   * Trains on one sequence. Every iteration resets the history (to a zero hidden state), runs
+   * `xs`, takes the loss, backpropagates and updates once.
+   *
+   * The notebook's form, `train(xs, targets, iterations, learningRate, printEvery?)`, uses
+   * `updateRprop` and prints the predictions against the targets and the loss every `printEvery`
+   * iterations (never when omitted). The options form chooses the optimiser and when to stop; see
+   * TrainOptions and the README.
+   *
+   * Training stops early when the loss reaches `targetLoss`, when `onProgress` returns false or
+   * when `signal` is aborted: the model then keeps the weights whose loss is `result.loss`. If the
+   * loss or a weight stops being finite it stops with `stopped: 'diverged'` and puts back the
+   * weights of the last finite loss. Otherwise the model has the weights after the last update.
    *
    * @example
    * const { xs, targets } = periodicDataset([0, 1, 2], 10, 3);
    * const rnn = await RNN.create(3, 50, 3, { seed: 1 });
-   * const result = rnn.train(xs, targets, 200, 0.01);
-   * result.loss; // small
+   * rnn.train(xs, targets, 200, 0.01).loss; // small
+   * rnn.train(xs, targets, { iterations: 500, optimizer: 'adam', learningRate: 0.01, targetLoss: 1e-3 });
    */
-  train(xs: Sequence, targets: ArrayLike<number>, iterations: number, learningRate: number, printEvery?: number): TrainResult {
-    const where = 'RNN.train';
+  train(xs: Sequence, targets: ArrayLike<number>, iterations: number, learningRate: number, printEvery?: number): TrainResult;
+  train(xs: Sequence, targets: ArrayLike<number>, options: TrainOptions): TrainResult;
+  train(xs: Sequence, targets: ArrayLike<number>, iterationsOrOptions: number | TrainOptions, learningRate?: number, printEvery?: number): TrainResult {
+    return runToEnd(this.trainSteps('RNN.train', xs, targets, iterationsOrOptions, learningRate, printEvery));
+  }
+
+  /**
+   * `train`, yielding to the event loop every few milliseconds so that a page or a server stays
+   * responsive. Other calls on the model (but getParams and getHiddenState) throw until it settles.
+   *
+   * @example
+   * const result = await rnn.trainAsync(xs, targets, { iterations: 5000, onProgress: ({ loss }) => draw(loss) });
+   */
+  trainAsync(xs: Sequence, targets: ArrayLike<number>, iterations: number, learningRate: number, printEvery?: number): Promise<TrainResult>;
+  trainAsync(xs: Sequence, targets: ArrayLike<number>, options: TrainOptions): Promise<TrainResult>;
+  trainAsync(xs: Sequence, targets: ArrayLike<number>, iterationsOrOptions: number | TrainOptions, learningRate?: number, printEvery?: number): Promise<TrainResult> {
+    try {
+      return runInSlices(this.trainSteps('RNN.trainAsync', xs, targets, iterationsOrOptions, learningRate, printEvery));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Checks train's arguments at once, then returns the training as steps to run. */
+  private trainSteps(
+    where: string, xs: Sequence, targets: ArrayLike<number>, iterationsOrOptions: number | TrainOptions,
+    learningRate?: number, printEvery?: number,
+  ): Generator<void, TrainResult> {
+    this.assertIdle(where);
     checkSequence(where, 'xs', xs, this.inputDim);
     if (xs.length === 0) throw new RangeError(`${where}: xs must have at least one step, got length 0`);
     checkTargets(where, 'targets', targets, xs.length, this.outputDim);
-    checkInteger(where, 'iterations', iterations, 0);
-    checkRate(where, 'learningRate', learningRate);
-    if (printEvery !== undefined) checkInteger(where, 'printEvery', printEvery, 1);
-
-    const T = xs.length;
-    this.steps = 0;
-    this.reserve(where, T);
-    this.writeInputs(xs, 0);
-    this.writeTargets(targets);
-    const { data } = this.core;
-    const { Wxh, P, backup } = this.L;
-    const losses = new Float64Array(iterations);
-    data.copyWithin(backup, Wxh, Wxh + P);
-    for (let i = 0; i < iterations; i++) {
-      this.steps = 0;
-      this.core.forward(0, T);
-      this.steps = T;
-      const loss = this.core.loss(T);
-      if (printEvery !== undefined && i % printEvery === 0) this.print(targets, loss);
-      if (!Number.isFinite(loss)) {
-        // The weights of the last iteration with a finite loss are in the backup.
-        data.copyWithin(Wxh, backup, backup + P);
-        return this.result(losses, i, 'diverged');
+    let plan: Schedule & { iterations: number };
+    if (typeof iterationsOrOptions === 'object' && iterationsOrOptions !== null) {
+      if (learningRate !== undefined || printEvery !== undefined) {
+        throw new TypeError(`${where}: with an options object, pass learningRate and printEvery inside it`);
       }
-      losses[i] = loss;
-      data.copyWithin(backup, Wxh, Wxh + P);
-      this.core.backward(T);
-      if (!this.core.rprop(learningRate)) {
-        data.copyWithin(Wxh, backup, backup + P);
-        return this.result(losses, i + 1, 'diverged');
-      }
+      plan = checkTrainOptions(where, iterationsOrOptions);
+    } else {
+      const iterations = checkInteger(where, 'iterations', iterationsOrOptions, 0);
+      checkRate(where, 'learningRate', learningRate);
+      if (printEvery !== undefined) checkInteger(where, 'printEvery', printEvery, 1);
+      plan = { iterations, optimizer: plainOptimizer('rprop', learningRate as number), printEvery };
     }
-    return this.result(losses, iterations, 'iterations');
+    this.ensureCapacity(where, xs.length);
+    return this.trainLoop(where, xs, targets, plan);
   }
 
-  private result(losses: Float64Array, iterations: number, stopped: TrainResult['stopped']): TrainResult {
-    const kept = losses.slice(0, iterations);
-    return { iterations, loss: iterations > 0 ? kept[iterations - 1] : NaN, losses: kept, stopped };
+  private *trainLoop(where: string, xs: Sequence, targets: ArrayLike<number>, plan: Schedule & { iterations: number }): Generator<void, TrainResult> {
+    const T = xs.length;
+    this.busy = where;
+    try {
+      this.startFrom();
+      this.writeInputs(xs, 0);
+      this.writeTargets(targets);
+      const { data } = this.core;
+      const { Wxh, P, backup } = this.L;
+      const losses = new Float64Array(plan.iterations);
+      data.copyWithin(backup, Wxh, Wxh + P);
+      for (let i = 0; i < plan.iterations; i++) {
+        if (plan.signal?.aborted) return result(losses, i, 'aborted');
+        this.steps = 0;
+        this.core.forward(0, T);
+        this.steps = T;
+        const loss = this.core.loss(T);
+        if (!Number.isFinite(loss)) {
+          // The weights of the last iteration with a finite loss are in the backup.
+          data.copyWithin(Wxh, backup, backup + P);
+          return result(losses, i, 'diverged');
+        }
+        losses[i] = loss;
+        if (plan.printEvery !== undefined && i % plan.printEvery === 0) this.print(targets, loss);
+        const stop = this.progress(plan, i, loss);
+        if (stop !== null) return result(losses, i + 1, stop);
+        data.copyWithin(backup, Wxh, Wxh + P);
+        this.core.backward(T, false);
+        if (!applyOptimizer(this.core, plan.optimizer, loss)) {
+          data.copyWithin(Wxh, backup, backup + P);
+          return result(losses, i + 1, 'diverged');
+        }
+        yield;
+      }
+      return result(losses, plan.iterations, 'iterations');
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  /** Tells onProgress, then says whether to stop here (before this iteration's update). */
+  private progress(plan: Schedule, iteration: number, loss: number): TrainResult['stopped'] | null {
+    if (plan.onProgress !== undefined && plan.onProgress({ iteration, loss }) === false) return 'callback';
+    if (plan.targetLoss !== undefined && loss <= plan.targetLoss) return 'targetLoss';
+    if (plan.signal?.aborted) return 'aborted';
+    return null;
+  }
+
+  /**
+   * Trains on many sequences, of any lengths, for `epochs` passes. Each batch of `batchSize`
+   * sequences gives one update with the mean of their gradients. Every sequence starts from a
+   * zero hidden state, unless `carryState` carries it over from the previous sequence (chunks of
+   * one stream, in order). `losses` has one entry per epoch: the mean loss of its sequences, each
+   * taken before the update of its batch. `targetLoss` and `onProgress` are checked after each
+   * epoch, `signal` before each batch.
+   *
+   * @example
+   * const text = textDataset('hello world, hello wasm', 8);
+   * const rnn = await RNN.create(text.vocab.length, 32, text.vocab.length, { seed: 1 });
+   * rnn.fit(text.sequences, { epochs: 100, optimizer: 'adam', learningRate: 0.01, carryState: true });
+   */
+  fit(data: ArrayLike<Example>, options: FitOptions): TrainResult {
+    return runToEnd(this.fitSteps('RNN.fit', data, options));
+  }
+
+  /**
+   * `fit`, yielding to the event loop every few milliseconds. Other calls on the model (but
+   * getParams and getHiddenState) throw until it settles.
+   *
+   * @example
+   * const result = await rnn.fitAsync(text.sequences, { epochs: 100, signal: controller.signal });
+   */
+  fitAsync(data: ArrayLike<Example>, options: FitOptions): Promise<TrainResult> {
+    try {
+      return runInSlices(this.fitSteps('RNN.fitAsync', data, options));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private fitSteps(where: string, data: ArrayLike<Example>, options: FitOptions): Generator<void, TrainResult> {
+    this.assertIdle(where);
+    const longest = checkExamples(where, data, this.inputDim, this.outputDim);
+    const plan = checkFitOptions(where, options);
+    const random = plan.shuffle ? makeRandom(where, plan.seed) : null;
+    this.ensureCapacity(where, longest);
+    return this.fitLoop(where, data, plan, random);
+  }
+
+  private *fitLoop(where: string, examples: ArrayLike<Example>, plan: ReturnType<typeof checkFitOptions>, random: (() => number) | null): Generator<void, TrainResult> {
+    this.busy = where;
+    try {
+      const { data } = this.core;
+      const { Wxh, P, backup, hs, H } = this.L;
+      const n = examples.length;
+      const order = Array.from({ length: n }, (_, k) => k);
+      const losses = new Float64Array(plan.epochs);
+      data.copyWithin(backup, Wxh, Wxh + P);
+      for (let epoch = 0; epoch < plan.epochs; epoch++) {
+        if (random !== null) shuffle(order, random);
+        this.startFrom();
+        let sum = 0;
+        for (let start = 0; start < n; start += plan.batchSize) {
+          if (plan.signal?.aborted) return result(losses, epoch, 'aborted');
+          const end = Math.min(start + plan.batchSize, n);
+          let batchLoss = 0;
+          for (let k = start; k < end; k++) {
+            const { xs, targets } = examples[order[k]];
+            const T = xs.length;
+            if (plan.carryState && this.steps > 0) data.copyWithin(hs, hs + this.steps * H, hs + (this.steps + 1) * H);
+            else data.fill(0, hs, hs + H);
+            this.steps = 0;
+            this.writeInputs(xs, 0);
+            this.writeTargets(targets);
+            this.core.forward(0, T);
+            this.steps = T;
+            const loss = this.core.loss(T);
+            if (!Number.isFinite(loss)) {
+              data.copyWithin(Wxh, backup, backup + P);
+              return result(losses, epoch, 'diverged');
+            }
+            batchLoss += loss;
+            this.core.backward(T, k > start);
+          }
+          sum += batchLoss;
+          data.copyWithin(backup, Wxh, Wxh + P);
+          if (end - start > 1) this.core.scaleGrads(1 / (end - start));
+          if (!applyOptimizer(this.core, plan.optimizer, batchLoss / (end - start))) {
+            data.copyWithin(Wxh, backup, backup + P);
+            return result(losses, epoch, 'diverged');
+          }
+          yield;
+        }
+        const loss = sum / n;
+        losses[epoch] = loss;
+        if (plan.printEvery !== undefined && epoch % plan.printEvery === 0) console.log(`Epoch ${epoch}: loss ${loss}`);
+        const stop = this.progress(plan, epoch, loss);
+        if (stop !== null) return result(losses, epoch + 1, stop);
+      }
+      return result(losses, plan.epochs, 'iterations');
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  /**
+   * Generates `length` classes, feeding each one back as a one-hot input (so inputDim must equal
+   * outputDim), from a zero hidden state or `options.hiddenState`, first feeding `start`. Each
+   * class is drawn from softmax(logits / temperature) (default 1: the model's own probabilities;
+   * lower is greedier) with seedrandom(`options.seed`). The history then holds the steps run.
+   *
+   * @example
+   * const ids = rnn.sample(text.encode('h')[0], 20, { temperature: 0.8, seed: 1 });
+   * text.decode(ids);
+   */
+  sample(start: number, length: number, options: { temperature?: number; seed?: Seed; hiddenState?: Vector } = {}): number[] {
+    const where = 'RNN.sample';
+    this.assertIdle(where);
+    const { inputDim: I, outputDim: O } = this;
+    if (I !== O) throw new RangeError(`${where}: feeding samples back needs inputDim = outputDim, got ${I} and ${O}`);
+    checkInteger(where, 'start', start, 0, O - 1);
+    checkInteger(where, 'length', length, 0);
+    if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
+    for (const key of Object.keys(options)) {
+      if (!['temperature', 'seed', 'hiddenState'].includes(key)) throw new TypeError(`${where}: unknown option '${key}' (known: temperature, seed, hiddenState)`);
+    }
+    const temperature = options.temperature === undefined ? 1 : checkRate(where, 'options.temperature', options.temperature);
+    if (temperature === 0) throw new RangeError(`${where}: options.temperature must be positive, got 0`);
+    if (options.hiddenState !== undefined) checkVector(where, 'options.hiddenState', options.hiddenState, this.hiddenDim, 'hiddenDim');
+    const random = makeRandom(where, options.seed);
+    this.ensureCapacity(where, length);
+    this.startFrom(options.hiddenState);
+    const x = new Float64Array(I);
+    const weights = new Float64Array(O);
+    const out: number[] = [];
+    let current = start;
+    for (let t = 0; t < length; t++) {
+      x.fill(0);
+      x[current] = 1;
+      this.writeInputs([x], t);
+      this.core.forward(t, t + 1);
+      this.steps = t + 1;
+      const { data } = this.core;
+      const logp = this.L.logps + t * O;
+      let max = -Infinity;
+      for (let i = 0; i < O; i++) max = Math.max(max, data[logp + i] / temperature);
+      let total = 0;
+      for (let i = 0; i < O; i++) total += weights[i] = Math.exp(data[logp + i] / temperature - max);
+      let u = random() * total;
+      current = O - 1;
+      for (let i = 0; i < O; i++) {
+        u -= weights[i];
+        if (u < 0) {
+          current = i;
+          break;
+        }
+      }
+      out.push(current);
+    }
+    return out;
   }
 
   private print(targets: ArrayLike<number>, loss: number): void {
     const predictions = Array.from({ length: this.steps }, (_, t) => this.predictionAt(t));
     console.log(`Predictions: [${predictions.join(', ')}] vs targets: [${Array.from(targets).join(', ')}]`);
     console.log(`Loss: ${loss}`);
+  }
+}
+
+function result(losses: Float64Array, iterations: number, stopped: TrainResult['stopped']): TrainResult {
+  const kept = losses.slice(0, iterations);
+  return { iterations, loss: iterations > 0 ? kept[iterations - 1] : NaN, losses: kept, stopped };
+}
+
+/** Fisher-Yates, in place. */
+function shuffle(order: number[], random: () => number): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+}
+
+function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** How long training runs before it yields to the event loop. */
+const SLICE_MS = 10;
+
+async function runInSlices<T>(steps: Generator<void, T>): Promise<T> {
+  let sliceStart = performance.now();
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      sliceStart = performance.now();
+    }
   }
 }

@@ -10,9 +10,15 @@ interface CoreExports extends Record<string, unknown> {
   heapBase(): number;
   forward(layout: number, t0: number, t1: number): void;
   loss(layout: number, T: number): number;
-  backward(layout: number, T: number): void;
+  backward(layout: number, T: number, accumulate: number): void;
+  clip(layout: number, c: number): void;
+  scaleGrads(layout: number, s: number): void;
   sgd(layout: number, lr: number): number;
+  momentum(layout: number, lr: number, mu: number, first: number): number;
+  adagrad(layout: number, lr: number): number;
+  adam(layout: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): number;
   rprop(layout: number, lr: number): number;
+  irpropPlus(layout: number, lr: number, lossRose: number): number;
   rpropNotebook(layout: number, lr: number): number;
 }
 
@@ -24,7 +30,7 @@ const SIZE_FIELDS = ['I', 'H', 'O', 'P'] as const;
 const ADDRESS_FIELDS = [
   'Wxh', 'Whh', 'Why', 'bh', 'by',
   'dWxh', 'dWhh', 'dWhy', 'dbh', 'dby',
-  'rpropPrev', 'rpropStep', 'notebookPrev', 'notebookMult',
+  'opt0', 'opt1', 'opt2',
   'dy', 'dh', 'dhNext',
   'hs', 'logps', 'ps', 'xs', 'targets',
 ] as const;
@@ -115,19 +121,43 @@ export class WasmBackend implements Backend {
     return this.core.loss(this.struct, T);
   }
 
-  backward(T: number): void {
-    this.core.backward(this.struct, T);
+  backward(T: number, accumulate: boolean): void {
+    this.core.backward(this.struct, T, accumulate ? 1 : 0);
   }
 
-  sgd(learningRate: number): boolean {
-    return this.core.sgd(this.struct, learningRate) === 1;
+  clip(c: number): void {
+    this.core.clip(this.struct, c);
   }
 
-  rprop(learningRate: number): boolean {
-    return this.core.rprop(this.struct, learningRate) === 1;
+  scaleGrads(s: number): void {
+    this.core.scaleGrads(this.struct, s);
   }
 
-  rpropNotebook(learningRate: number): boolean {
-    return this.core.rpropNotebook(this.struct, learningRate) === 1;
+  sgd(lr: number): boolean {
+    return this.core.sgd(this.struct, lr) === 1;
+  }
+
+  momentum(lr: number, mu: number, first: boolean): boolean {
+    return this.core.momentum(this.struct, lr, mu, first ? 1 : 0) === 1;
+  }
+
+  adagrad(lr: number): boolean {
+    return this.core.adagrad(this.struct, lr) === 1;
+  }
+
+  adam(lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): boolean {
+    return this.core.adam(this.struct, lr, beta1, beta2, eps, c1, c2) === 1;
+  }
+
+  rprop(lr: number): boolean {
+    return this.core.rprop(this.struct, lr) === 1;
+  }
+
+  irpropPlus(lr: number, lossRose: boolean): boolean {
+    return this.core.irpropPlus(this.struct, lr, lossRose ? 1 : 0) === 1;
+  }
+
+  rpropNotebook(lr: number): boolean {
+    return this.core.rpropNotebook(this.struct, lr) === 1;
   }
 }

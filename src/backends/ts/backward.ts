@@ -3,9 +3,10 @@
 import type { Layout } from '../../layout.js';
 import { addTo, copy, matTVecAdd, outerAdd, row, zero } from './linalg.js';
 
-export function backward(m: Float64Array, L: Layout, T: number): void {
+/** With accumulate the gradients are added to those already in the buffers (a batch). */
+export function backward(m: Float64Array, L: Layout, T: number, accumulate: boolean): void {
   const { I, H, O } = L;
-  zero(m, L.dWxh, L.P);
+  if (!accumulate) zero(m, L.dWxh, L.P);
   zero(m, L.dhNext, H);
   const { dy, dh, dhNext } = L;
   for (let t = T - 1; t >= 0; t--) {

@@ -3,7 +3,7 @@ import type { Backend } from '../../backend.js';
 import { computeLayout, relocate, type Layout } from '../../layout.js';
 import { backward } from './backward.js';
 import { forward, loss } from './forward.js';
-import { rprop, rpropNotebook, sgd } from './optim.js';
+import { adagrad, adam, clip, irpropPlus, momentum, rprop, rpropNotebook, scaleGrads, sgd } from './optim.js';
 
 export class TsBackend implements Backend {
   readonly name = 'ts' as const;
@@ -34,19 +34,43 @@ export class TsBackend implements Backend {
     return loss(this.data, this.layout, T);
   }
 
-  backward(T: number): void {
-    backward(this.data, this.layout, T);
+  backward(T: number, accumulate: boolean): void {
+    backward(this.data, this.layout, T, accumulate);
   }
 
-  sgd(learningRate: number): boolean {
-    return sgd(this.data, this.layout, learningRate);
+  clip(c: number): void {
+    clip(this.data, this.layout, c);
   }
 
-  rprop(learningRate: number): boolean {
-    return rprop(this.data, this.layout, learningRate);
+  scaleGrads(s: number): void {
+    scaleGrads(this.data, this.layout, s);
   }
 
-  rpropNotebook(learningRate: number): boolean {
-    return rpropNotebook(this.data, this.layout, learningRate);
+  sgd(lr: number): boolean {
+    return sgd(this.data, this.layout, lr);
+  }
+
+  momentum(lr: number, mu: number, first: boolean): boolean {
+    return momentum(this.data, this.layout, lr, mu, first);
+  }
+
+  adagrad(lr: number): boolean {
+    return adagrad(this.data, this.layout, lr);
+  }
+
+  adam(lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): boolean {
+    return adam(this.data, this.layout, lr, beta1, beta2, eps, c1, c2);
+  }
+
+  rprop(lr: number): boolean {
+    return rprop(this.data, this.layout, lr);
+  }
+
+  irpropPlus(lr: number, lossRose: boolean): boolean {
+    return irpropPlus(this.data, this.layout, lr, lossRose);
+  }
+
+  rpropNotebook(lr: number): boolean {
+    return rpropNotebook(this.data, this.layout, lr);
   }
 }

@@ -1,7 +1,20 @@
 // Parameter updates over the P parameters as one flat vector (Wxh ... by, then dWxh ... dby in
-// the same order). Each returns true when every updated parameter is finite, so the caller can
-// undo a step that diverged. Mirrors assembly/optim.ts.
+// the same order), with each optimiser's state in the slots opt0 .. opt2 (see src/layout.ts).
+// Each update returns true when every updated parameter is finite, so the caller can undo a step
+// that diverged. Mirrors assembly/optim.ts.
 import type { Layout } from '../../layout.js';
+
+/** Clips every gradient element to [-c, c]. */
+export function clip(m: Float64Array, L: Layout, c: number): void {
+  const g = L.dWxh;
+  for (let i = 0; i < L.P; i++) m[g + i] = Math.min(Math.max(m[g + i], -c), c);
+}
+
+/** Multiplies every gradient element by s (a batch's sum of gradients into its mean). */
+export function scaleGrads(m: Float64Array, L: Layout, s: number): void {
+  const g = L.dWxh;
+  for (let i = 0; i < L.P; i++) m[g + i] = m[g + i] * s;
+}
 
 /** Gradient descent: p -= lr g. */
 export function sgd(m: Float64Array, L: Layout, lr: number): boolean {
@@ -15,6 +28,59 @@ export function sgd(m: Float64Array, L: Layout, lr: number): boolean {
   return finite;
 }
 
+/**
+ * SGD with momentum as torch.optim.SGD (no dampening, no Nesterov): the velocity is g on the
+ * first step, then mu * velocity + g; p -= lr * velocity.
+ */
+export function momentum(m: Float64Array, L: Layout, lr: number, mu: number, first: boolean): boolean {
+  const p = L.Wxh, g = L.dWxh, buf = L.opt0;
+  let finite = true;
+  for (let i = 0; i < L.P; i++) {
+    const b = first ? m[g + i] : mu * m[buf + i] + m[g + i];
+    m[buf + i] = b;
+    const v = m[p + i] - lr * b;
+    m[p + i] = v;
+    finite = finite && Number.isFinite(v);
+  }
+  return finite;
+}
+
+/** Adagrad as in min-char-rnn: mem += g^2; p -= lr g / sqrt(mem + 1e-8). */
+export function adagrad(m: Float64Array, L: Layout, lr: number): boolean {
+  const p = L.Wxh, g = L.dWxh, mem = L.opt0;
+  let finite = true;
+  for (let i = 0; i < L.P; i++) {
+    const gi = m[g + i];
+    const s = m[mem + i] + gi * gi;
+    m[mem + i] = s;
+    const v = m[p + i] - (lr * gi) / Math.sqrt(s + 1e-8);
+    m[p + i] = v;
+    finite = finite && Number.isFinite(v);
+  }
+  return finite;
+}
+
+/**
+ * Adam (Kingma & Ba 2015) as torch.optim.Adam: m and v are moving averages of g and g^2 with
+ * rates beta1 and beta2; p -= lr * (m / c1) / (sqrt(v / c2) + eps), where c1 = 1 - beta1^t and
+ * c2 = 1 - beta2^t are the bias corrections for step t (computed by the caller, once per step).
+ */
+export function adam(m: Float64Array, L: Layout, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): boolean {
+  const p = L.Wxh, g = L.dWxh, first = L.opt0, second = L.opt1;
+  let finite = true;
+  for (let i = 0; i < L.P; i++) {
+    const gi = m[g + i];
+    const mi = beta1 * m[first + i] + (1 - beta1) * gi;
+    const si = beta2 * m[second + i] + (1 - beta2) * gi * gi;
+    m[first + i] = mi;
+    m[second + i] = si;
+    const v = m[p + i] - (lr * (mi / c1)) / (Math.sqrt(si / c2) + eps);
+    m[p + i] = v;
+    finite = finite && Number.isFinite(v);
+  }
+  return finite;
+}
+
 export const ETA_PLUS = 1.2;
 export const ETA_MINUS = 0.5;
 export const STEP_MIN = 1e-6;
@@ -22,14 +88,14 @@ export const STEP_MAX = 50;
 
 /**
  * Rprop: Riedmiller & Braun 1993, in the iRprop- form of torch.optim.Rprop. Every weight has its
- * own step size, which starts at lr (a stored step of 0 means "not started"), grows by ETA_PLUS
- * while the gradient keeps its sign and shrinks by ETA_MINUS when it flips, within
+ * own step size (opt1), which starts at lr (a stored step of 0 means "not started"), grows by
+ * ETA_PLUS while the gradient keeps its sign and shrinks by ETA_MINUS when it flips, within
  * [STEP_MIN, STEP_MAX]. A weight whose gradient flipped does not move, and its stored gradient
- * becomes 0 so that the next step neither grows nor shrinks. The weight moves by
+ * (opt0) becomes 0 so that the next step neither grows nor shrinks. The weight moves by
  * -sign(g) * step; only the gradient's sign is used.
  */
 export function rprop(m: Float64Array, L: Layout, lr: number): boolean {
-  const p = L.Wxh, g = L.dWxh, prev = L.rpropPrev, steps = L.rpropStep;
+  const p = L.Wxh, g = L.dWxh, prev = L.opt0, steps = L.opt1;
   let finite = true;
   for (let i = 0; i < L.P; i++) {
     let gi = m[g + i];
@@ -53,13 +119,46 @@ export function rprop(m: Float64Array, L: Layout, lr: number): boolean {
 }
 
 /**
+ * iRprop+ (Igel & Hüsken 2000): Rprop with weight backtracking. As rprop, except that when a
+ * weight's gradient flips sign and the loss went up since the last step (lossRose), the
+ * weight's last change (opt2) is undone.
+ */
+export function irpropPlus(m: Float64Array, L: Layout, lr: number, lossRose: boolean): boolean {
+  const p = L.Wxh, g = L.dWxh, prev = L.opt0, steps = L.opt1, delta = L.opt2;
+  let finite = true;
+  for (let i = 0; i < L.P; i++) {
+    let gi = m[g + i];
+    let step = m[steps + i];
+    if (step === 0) step = lr;
+    const agreement = sign(gi) * sign(m[prev + i]);
+    let change: number;
+    if (agreement < 0) {
+      step = Math.max(step * ETA_MINUS, STEP_MIN);
+      change = lossRose ? -m[delta + i] : 0; // backtrack
+      gi = 0;
+    } else {
+      if (agreement > 0) step *= ETA_PLUS;
+      step = Math.min(Math.max(step, STEP_MIN), STEP_MAX);
+      change = -sign(gi) * step;
+    }
+    m[steps + i] = step;
+    m[prev + i] = gi;
+    m[delta + i] = agreement < 0 ? 0 : change;
+    const v = m[p + i] + change;
+    m[p + i] = v;
+    finite = finite && Number.isFinite(v);
+  }
+  return finite;
+}
+
+/**
  * The notebook's update_rprop, kept so that its results can be reproduced. It is not Rprop: it
- * scales the raw gradient by a per-weight multiplier (starting at 1, times 1.2 when the
+ * scales the raw gradient by a per-weight multiplier (opt1, starting at 1, times 1.2 when the
  * gradient's sign equals the previous one's, halved otherwise, within [0.01, 100]) and by lr.
- * The previous gradients start at 1.
+ * The previous gradients (opt0) start at 1.
  */
 export function rpropNotebook(m: Float64Array, L: Layout, lr: number): boolean {
-  const p = L.Wxh, g = L.dWxh, prev = L.notebookPrev, mult = L.notebookMult;
+  const p = L.Wxh, g = L.dWxh, prev = L.opt0, mult = L.opt1;
   let finite = true;
   for (let i = 0; i < L.P; i++) {
     const gi = m[g + i];
