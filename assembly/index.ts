@@ -34,8 +34,8 @@ export function sgd(layout: usize, lr: f64): i32 {
   return optim.sgd(changetype<Layout>(layout), lr);
 }
 
-export function momentum(layout: usize, lr: f64, mu: f64, first: i32): i32 {
-  return optim.momentum(changetype<Layout>(layout), lr, mu, first);
+export function momentum(layout: usize, lr: f64, mu: f64): i32 {
+  return optim.momentum(changetype<Layout>(layout), lr, mu);
 }
 
 export function adagrad(layout: usize, lr: f64): i32 {

@@ -30,14 +30,14 @@ export function sgd(L: Layout, lr: f64): i32 {
 }
 
 /**
- * SGD with momentum as torch.optim.SGD (no dampening, no Nesterov): the velocity is g on the
- * first step, then mu * velocity + g; p -= lr * velocity.
+ * SGD with momentum as torch.optim.SGD (no dampening, no Nesterov): velocity = mu * velocity + g,
+ * which is g on the first step since the velocity starts at 0; p -= lr * velocity.
  */
-export function momentum(L: Layout, lr: f64, mu: f64, first: i32): i32 {
+export function momentum(L: Layout, lr: f64, mu: f64): i32 {
   const p = L.Wxh, g = L.dWxh, buf = L.opt0;
   let finite: bool = true;
   for (let i = 0; i < L.P; i++) {
-    const b = first ? at(g, i) : mu * at(buf, i) + at(g, i);
+    const b = mu * at(buf, i) + at(g, i);
     put(buf, i, b);
     const v = at(p, i) - lr * b;
     put(p, i, v);

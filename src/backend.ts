@@ -26,7 +26,7 @@ export interface Backend {
   scaleGrads(s: number): void;
   /** Each update returns false when it left a non-finite parameter. */
   sgd(lr: number): boolean;
-  momentum(lr: number, mu: number, first: boolean): boolean;
+  momentum(lr: number, mu: number): boolean;
   adagrad(lr: number): boolean;
   adam(lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): boolean;
   rprop(lr: number): boolean;

@@ -112,7 +112,7 @@ export function applyOptimizer(core: Backend, opt: Optimizer, loss: number): boo
   const t = (data[info + OPT_INFO.steps] += 1);
   switch (opt.name) {
     case 'momentum':
-      return core.momentum(lr, opt.momentum, t === 1);
+      return core.momentum(lr, opt.momentum);
     case 'adagrad':
       return core.adagrad(lr);
     case 'adam':

@@ -1,7 +1,7 @@
 // The library against values computed independently with numpy by test/fixtures/generate.py.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Gradients, Params } from '../src/index.js';
+import type { Gradients, Params, TrainOptions } from '../src/index.js';
 import { BACKENDS, create, relativeDifference } from './helpers.js';
 
 interface Case {
@@ -16,6 +16,7 @@ interface Case {
   sgd: { learningRate: number; params: Record<keyof Params, number[]> };
   rprop: { learningRate: number; params: Record<keyof Params, number[]>; paramsAfterSecondStep: Record<keyof Params, number[]> };
   rpropNotebook: { learningRate: number; params: Record<keyof Params, number[]> };
+  training: { options: TrainOptions; params: Record<keyof Params, number[]>; losses: number[]; backtracks: number }[];
 }
 
 const { cases } = JSON.parse(readFileSync(new URL('./fixtures/cases.json', import.meta.url), 'utf8')) as { cases: Case[] };
@@ -30,8 +31,9 @@ function expectClose(actual: Record<string, ArrayLike<number>>, expected: Record
 }
 
 describe.each(BACKENDS)('fixtures on %s', (backend) => {
-  it('has cases to check', () => {
+  it('has cases to check, among them iRprop+ runs that backtrack', () => {
     expect(cases.length).toBeGreaterThanOrEqual(4);
+    expect(cases.filter((c) => c.training.some((t) => t.options.optimizer === 'irprop+' && t.backtracks > 0)).length).toBeGreaterThanOrEqual(2);
   });
 
   describe.each(cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
@@ -71,6 +73,14 @@ describe.each(BACKENDS)('fixtures on %s', (backend) => {
       rnn.forward(c.xs);
       rnn.updateRprop(rnn.backward(c.xs, c.targets), c.rprop.learningRate);
       expectClose({ ...rnn.getParams() }, c.rprop.paramsAfterSecondStep);
+    });
+
+    it.each(c.training.map((t) => [`${t.options.optimizer}${t.options.clip ? ' clipped' : ''}`, t] as const))('train with %s', async (_, t) => {
+      const rnn = await model();
+      const result = rnn.train(c.xs, c.targets, t.options);
+      expect(result.stopped).toBe('iterations');
+      expect(relativeDifference(result.losses, t.losses), 'losses').toBeLessThan(TOLERANCE);
+      expectClose({ ...rnn.getParams() }, t.params);
     });
 
     it("one step of the notebook's update rule", async () => {

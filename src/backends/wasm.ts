@@ -14,7 +14,7 @@ interface CoreExports extends Record<string, unknown> {
   clip(layout: number, c: number): void;
   scaleGrads(layout: number, s: number): void;
   sgd(layout: number, lr: number): number;
-  momentum(layout: number, lr: number, mu: number, first: number): number;
+  momentum(layout: number, lr: number, mu: number): number;
   adagrad(layout: number, lr: number): number;
   adam(layout: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): number;
   rprop(layout: number, lr: number): number;
@@ -137,8 +137,8 @@ export class WasmBackend implements Backend {
     return this.core.sgd(this.struct, lr) === 1;
   }
 
-  momentum(lr: number, mu: number, first: boolean): boolean {
-    return this.core.momentum(this.struct, lr, mu, first ? 1 : 0) === 1;
+  momentum(lr: number, mu: number): boolean {
+    return this.core.momentum(this.struct, lr, mu) === 1;
   }
 
   adagrad(lr: number): boolean {

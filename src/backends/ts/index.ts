@@ -50,8 +50,8 @@ export class TsBackend implements Backend {
     return sgd(this.data, this.layout, lr);
   }
 
-  momentum(lr: number, mu: number, first: boolean): boolean {
-    return momentum(this.data, this.layout, lr, mu, first);
+  momentum(lr: number, mu: number): boolean {
+    return momentum(this.data, this.layout, lr, mu);
   }
 
   adagrad(lr: number): boolean {

@@ -29,14 +29,14 @@ export function sgd(m: Float64Array, L: Layout, lr: number): boolean {
 }
 
 /**
- * SGD with momentum as torch.optim.SGD (no dampening, no Nesterov): the velocity is g on the
- * first step, then mu * velocity + g; p -= lr * velocity.
+ * SGD with momentum as torch.optim.SGD (no dampening, no Nesterov): velocity = mu * velocity + g,
+ * which is g on the first step since the velocity starts at 0; p -= lr * velocity.
  */
-export function momentum(m: Float64Array, L: Layout, lr: number, mu: number, first: boolean): boolean {
+export function momentum(m: Float64Array, L: Layout, lr: number, mu: number): boolean {
   const p = L.Wxh, g = L.dWxh, buf = L.opt0;
   let finite = true;
   for (let i = 0; i < L.P; i++) {
-    const b = first ? m[g + i] : mu * m[buf + i] + m[g + i];
+    const b = mu * m[buf + i] + m[g + i];
     m[buf + i] = b;
     const v = m[p + i] - lr * b;
     m[p + i] = v;
