@@ -16,6 +16,8 @@ export interface Backend {
   readonly data: Float64Array;
   /** Grows the per-step buffers to hold exactly `steps` steps if they hold fewer, keeping every buffer's contents. */
   reserve(steps: number): void;
+  /** Releases the block; nothing may be called afterwards. */
+  dispose(): void;
   /** Runs steps t0 .. t1-1 from the inputs in `xs` and the hidden state in `hs` row t0. */
   forward(t0: number, t1: number): void;
   /** Cross-entropy of steps 0 .. T-1 against `targets`. */

@@ -173,8 +173,14 @@ export class RNN {
 
   /** Set while train or fit runs, so that a call from a callback cannot disturb its buffers. */
   private busy: string | null = null;
+  private disposed = false;
+
+  private assertLive(where: string): void {
+    if (this.disposed) throw new Error(`${where}: this model was disposed`);
+  }
 
   private assertIdle(where: string): void {
+    this.assertLive(where);
     if (this.busy !== null) {
       throw new Error(`${where}: the model is busy in ${this.busy}; call this after it returns (getParams and getHiddenState are allowed)`);
     }
@@ -201,6 +207,7 @@ export class RNN {
    * const { Wxh } = rnn.getParams(); // Float64Array of hiddenDim * inputDim
    */
   getParams(): Params {
+    this.assertLive('RNN.getParams');
     const { data } = this.core;
     const copyOf = (name: ParamName): Float64Array => {
       const start = this.offsetOf(name);
@@ -272,6 +279,7 @@ export class RNN {
    * const h = rnn.getHiddenState(); // Float64Array of hiddenDim
    */
   getHiddenState(): Float64Array {
+    this.assertLive('RNN.getHiddenState');
     const start = this.L.hs + this.steps * this.hiddenDim;
     return this.core.data.slice(start, start + this.hiddenDim);
   }
@@ -279,6 +287,29 @@ export class RNN {
   /** Steps run since `resetHistory()`. */
   get seqLength(): number {
     return this.steps;
+  }
+
+  /**
+   * Releases the model's memory now, instead of when the garbage collector finds the model: a
+   * wasm model's instance goes to a small pool that the next new model reuses. Every later call
+   * but `dispose` throws. Not allowed while train or fit runs.
+   *
+   * @example
+   * const rnn = await RNN.create(3, 5, 3);
+   * rnn.dispose();
+   * rnn.forward(xs); // Error: RNN.forward: this model was disposed
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.assertIdle('RNN.dispose');
+    this.disposed = true;
+    this.steps = 0;
+    this.core.dispose();
+  }
+
+  /** Whether `dispose` has been called. */
+  get isDisposed(): boolean {
+    return this.disposed;
   }
 
   /** Checks that a history of `total` steps fits, then makes room for it (doubling, within the limit). */

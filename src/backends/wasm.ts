@@ -38,6 +38,14 @@ const STRUCT_BYTES = 4 * (SIZE_FIELDS.length + ADDRESS_FIELDS.length);
 const PAGE_BYTES = 65536;
 const ALIGN = 16;
 
+/**
+ * Instances of disposed models, reused by the next models so that creating and disposing many
+ * models allocates no new memory. Small ones only: a big memory goes to the garbage collector.
+ */
+const pool: CoreExports[] = [];
+const POOL_SIZE = 8;
+const POOL_MAX_BYTES = 16 * 2 ** 20;
+
 let compiled: WebAssembly.Module | undefined;
 let compiling: Promise<WebAssembly.Module> | undefined;
 
@@ -73,7 +81,7 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
   layout: Layout;
   data: Float64Array;
-  private readonly core: CoreExports;
+  private core: CoreExports;
   /** Byte address of the Layout struct, then of the block. */
   private readonly struct: number;
   private readonly block: number;
@@ -83,11 +91,23 @@ export class WasmBackend implements Backend {
     if (compiled === undefined) {
       throw new Error("rnn-wasm: the wasm core is not compiled yet: await init() first, or use 'await RNN.create(...)'");
     }
-    this.core = instantiateSync<CoreExports>(compiled, {}).exports;
+    const reused = pool.pop();
+    this.core = reused ?? instantiateSync<CoreExports>(compiled, {}).exports;
     this.struct = align(this.core.heapBase());
     this.block = align(this.struct + STRUCT_BYTES);
     this.layout = computeLayout(I, H, O, capacity);
     this.data = this.map(this.layout);
+    if (reused !== undefined) this.data.fill(0); // a fresh memory is zeros; a reused one must be too
+  }
+
+  /**
+   * Gives the instance back to the pool (or to the garbage collector) and drops every reference
+   * to it. The facade makes sure nothing calls this backend afterwards.
+   */
+  dispose(): void {
+    if (pool.length < POOL_SIZE && this.core.memory.buffer.byteLength <= POOL_MAX_BYTES) pool.push(this.core);
+    this.core = null as unknown as CoreExports;
+    this.data = new Float64Array(0);
   }
 
   /** Makes the memory big enough for `layout`, rebuilds the view (a grow detaches every view) and writes the struct. */

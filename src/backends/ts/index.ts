@@ -15,6 +15,10 @@ export class TsBackend implements Backend {
     this.data = new Float64Array(this.layout.size);
   }
 
+  dispose(): void {
+    this.data = new Float64Array(0);
+  }
+
   reserve(steps: number): void {
     const from = this.layout;
     if (steps <= from.capacity) return;
