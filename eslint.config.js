@@ -1,10 +1,11 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // assembly/ is AssemblyScript (decorators on functions are not TypeScript): asc and
   // assembly/tsconfig.json check it.
-  { ignores: ['build/', 'dist/', 'node_modules/', 'assembly/', 'coverage/'] },
+  { ignores: ['build/', 'dist/', 'node_modules/', 'assembly/', 'coverage/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -12,4 +13,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // Plain JavaScript: the demo page runs in browsers, the scripts and the demo's server in Node.
+  { files: ['examples/browser/*.js'], languageOptions: { globals: globals.browser } },
+  { files: ['**/*.mjs'], languageOptions: { globals: globals.node } },
 );
