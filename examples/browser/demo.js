@@ -226,6 +226,7 @@ async function train(event) {
     },
   });
   setRunning(undefined);
+  $('iteration').textContent = String(updates);
   if (updates > 0) $('speed').textContent = formatUs((1000 * busyMs) / updates);
   const verdict = !Number.isFinite(lastLoss) ? 'the loss stopped being finite'
     : accuracy === 1 ? 'all predictions right' : `${(100 * accuracy).toFixed(0)}% right`;
