@@ -14,6 +14,6 @@ export default tseslint.config(
     },
   },
   // Plain JavaScript: the demo page runs in browsers, the scripts and the demo's server in Node.
-  { files: ['examples/browser/*.js', 'test/package/vite-app/*.js'], languageOptions: { globals: globals.browser } },
+  { files: ['examples/browser/*.js', 'test/package/app/*.js'], languageOptions: { globals: globals.browser } },
   { files: ['**/*.mjs'], languageOptions: { globals: globals.node } },
 );

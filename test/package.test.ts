@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, createServer, type ViteDevServer } from 'vite';
+import webpack from 'webpack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '../examples/browser/serve.mjs';
 import { periodicDataset, RNN } from '../src/index.js';
@@ -62,8 +63,8 @@ describe('types of the packed package', () => {
   });
 });
 
-describe.skipIf(SKIP_REASON !== undefined)(`Vite with no configuration, in chromium${skipNote}`, () => {
-  /** The same training as vite-app/main.js, in Node. */
+describe.skipIf(SKIP_REASON !== undefined)(`bundlers with no configuration, in chromium${skipNote}`, () => {
+  /** The same training as app/main.js, in Node. */
   async function inNode() {
     const { xs, targets } = periodicDataset([0, 1, 2], 9, 3);
     const rnn = await RNN.create(3, 8, 3, { seed: 5 });
@@ -91,7 +92,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`Vite with no configuration, in chrom
   }
 
   beforeAll(() => {
-    cpSync(join(here, 'vite-app'), app, { recursive: true });
+    cpSync(join(here, 'app'), app, { recursive: true });
   });
 
   it('vite build: the app loads the wasm and trains to the bits Node gets', async () => {
@@ -120,6 +121,35 @@ describe.skipIf(SKIP_REASON !== undefined)(`Vite with no configuration, in chrom
       const url = server.resolvedUrls?.local[0];
       expect(url).toBeDefined();
       const { title, result, failed, log } = await runApp(url as string);
+      expect(title, log).toBe('done');
+      expect(failed).toEqual([]);
+      expect(result).toEqual(await inNode());
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('webpack 5: the app loads the wasm and trains to the bits Node gets', async () => {
+    // webpack's own defaults (src/index.js in, main.js out), with the output folder named since
+    // its default is relative to the working directory; nothing about wasm.
+    const site = join(scratch, 'webpack-app');
+    mkdirSync(join(site, 'src'), { recursive: true });
+    cpSync(join(app, 'main.js'), join(site, 'src/index.js'));
+    symlinkSync(join(app, 'node_modules'), join(site, 'node_modules'), 'dir');
+    writeFileSync(join(site, 'package.json'), JSON.stringify({ name: 'webpack-app', private: true, type: 'module' }));
+    const stats = await new Promise<webpack.Stats>((done, fail) => {
+      webpack({ mode: 'production', context: site, output: { path: join(site, 'dist') } }, (error, result) => (error || !result ? fail(error) : done(result)));
+    });
+    expect(stats.hasErrors(), stats.toString('errors-only')).toBe(false);
+    const emitted = readdirSync(join(site, 'dist'));
+    expect(emitted.filter((name) => name.endsWith('.wasm'))).toHaveLength(1);
+    expect(readFileSync(join(site, 'dist/main.js'), 'utf8')).not.toMatch(/node:fs/);
+    // webpack emits a classic script, loaded the usual way.
+    writeFileSync(join(site, 'dist/index.html'), readFileSync(join(app, 'index.html'), 'utf8')
+      .replace('<script type="module" src="./main.js"></script>', '<script defer src="./main.js"></script>'));
+    const server = await serve({ root: join(site, 'dist'), port: 0, index: '/index.html' });
+    try {
+      const { title, result, failed, log } = await runApp(`${server.url}/`);
       expect(title, log).toBe('done');
       expect(failed).toEqual([]);
       expect(result).toEqual(await inNode());

@@ -1,4 +1,4 @@
-// A user's app that imports the package by name and lets Vite bundle it with no configuration.
+// A user's app that imports the package by name; Vite and webpack bundle it with no configuration.
 import { periodicDataset, RNN } from 'rnn-wasm';
 
 window.addEventListener('unhandledrejection', (event) => {
