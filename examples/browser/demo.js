@@ -119,7 +119,7 @@ function drawCurve() {
   ctx.strokeRect(pad.left, pad.top, w, h);
   const losses = view.losses;
   if (losses.length === 0) return;
-  const floor = 1e-4;
+  const floor = 1e-4; // a loss of 0 (every probability rounded to 1) is drawn here
   const logs = losses.map((l) => Math.log10(Math.max(l, floor)));
   const top = Math.ceil(Math.max(...logs));
   const bottom = Math.min(Math.floor(Math.min(...logs)), top - 1);
@@ -204,6 +204,7 @@ async function train(event) {
   setRunning(controller);
   setStatus('training', `Training on ${backend === 'wasm' ? 'wasm' : 'pure TS'}…`);
   const stopAtFull = $('stop-at-full').checked;
+  let reachedFull = false;
   let accuracy = 0;
   let lastLoss = NaN;
   const { updates, busyMs } = await trainLive(rnn, data.xs, data.targets, {
@@ -221,7 +222,10 @@ async function train(event) {
       $('iteration').textContent = String(iteration);
       $('loss').textContent = loss.toExponential(3);
       $('accuracy').textContent = `${(100 * accuracy).toFixed(0)}%`;
-      if (stopAtFull && accuracy === 1) controller.abort();
+      if (stopAtFull && accuracy === 1) {
+        reachedFull = true;
+        controller.abort();
+      }
       requestDraw();
     },
   });
@@ -230,7 +234,8 @@ async function train(event) {
   if (updates > 0) $('speed').textContent = formatUs((1000 * busyMs) / updates);
   const verdict = !Number.isFinite(lastLoss) ? 'the loss stopped being finite'
     : accuracy === 1 ? 'all predictions right' : `${(100 * accuracy).toFixed(0)}% right`;
-  setStatus('done', `Done after ${updates} updates: ${verdict}.`);
+  const how = controller.signal.aborted && !reachedFull ? 'Stopped' : 'Done';
+  setStatus('done', `${how} after ${updates} updates: ${verdict}.`);
 }
 
 /** How long each backend trains when the speeds are compared, after WARM_UP iterations. */

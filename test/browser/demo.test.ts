@@ -71,6 +71,17 @@ describe.skipIf(SKIP_REASON !== undefined)(`demo page in chromium${skipNote}`, (
     expect(session.log.filter((line) => line.startsWith('pageerror') || line.startsWith('error'))).toEqual([]);
   });
 
+  it('answers the Stop button while it trains: the page does not freeze', async () => {
+    const { page } = session;
+    await page.fill('#iterations', '100000000');
+    await page.click('#train');
+    await page.waitForFunction(() => Number(document.getElementById('iteration')?.textContent) > 100, undefined, { timeout: 0 });
+    expect(await page.$eval('#status', (el) => (el as HTMLElement).dataset.state)).toBe('training');
+    await page.click('#stop');
+    expect(await waitForState(['done', 'error'])).toBe('done');
+    expect(await page.textContent('#status')).toMatch(/^Stopped after \d+ updates: /);
+  });
+
   it('shows µs per iteration of each backend and keeps a screenshot', async () => {
     const { page } = session;
     await page.click('#compare');
