@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   // assembly/ is AssemblyScript (decorators on functions are not TypeScript): asc and
   // assembly/tsconfig.json check it.
-  { ignores: ['build/', 'dist/', 'node_modules/', 'assembly/', 'coverage/'] },
+  { ignores: ['build/', 'dist/', 'node_modules/', 'assembly/', 'coverage/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   // Scripts, benchmarks and tests run in Node; the library itself must also run in browsers.
@@ -15,4 +15,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // Plain JavaScript: the demo page runs in browsers, the scripts and the demo's server in Node.
+  { files: ['examples/browser/*.js', 'test/package/app/*.js'], languageOptions: { globals: globals.browser } },
+  { files: ['**/*.mjs'], languageOptions: { globals: globals.node } },
 );

@@ -4,6 +4,7 @@
 import { instantiateSync } from '@assemblyscript/loader';
 import type { Backend } from '../backend.js';
 import { computeLayout, relocate, type Layout } from '../layout.js';
+import { loadWasm } from '#wasm-bytes';
 
 interface CoreExports extends Record<string, unknown> {
   memory: WebAssembly.Memory;
@@ -49,19 +50,13 @@ const POOL_MAX_BYTES = 16 * 2 ** 20;
 let compiled: WebAssembly.Module | undefined;
 let compiling: Promise<WebAssembly.Module> | undefined;
 
-async function loadBytes(url: URL): Promise<BufferSource> {
-  if (url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    return readFile(url);
-  }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`rnn-wasm: could not fetch ${url.href}: HTTP ${response.status}`);
-  return response.arrayBuffer();
-}
-
-/** Compiles the wasm core once; later calls return the same promise. A failed load can be retried. */
+/**
+ * Compiles the wasm core once; later calls return the same promise. A failed load can be retried.
+ * The URL is written out in full so that bundlers (Vite, webpack 5) see the file and emit it;
+ * `loadWasm` reads it (from disk in Node, by fetch elsewhere, from inlined bytes in the browser bundle).
+ */
 export function compileCore(): Promise<WebAssembly.Module> {
-  compiling ??= loadBytes(new URL('../../build/rnn.wasm', import.meta.url))
+  compiling ??= loadWasm(new URL('../../build/rnn.wasm', import.meta.url))
     .then((bytes) => WebAssembly.compile(bytes))
     .then((module) => (compiled = module))
     .catch((error: unknown) => {

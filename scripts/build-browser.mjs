@@ -1,0 +1,60 @@
+// Builds dist/rnn-wasm.browser.js: one self-contained ES module with the wasm inlined and
+// seedrandom bundled, for a plain <script type="module"> with no bundler and no import map.
+//
+// The library reads its wasm through `#wasm-bytes` (package.json `imports`). Here a plugin serves
+// that specifier as a module holding the bytes of every build/*.wasm file the package publishes
+// (esbuild's `binary` loader inlines them), so the bundle never fetches anything.
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outfile = join(root, 'dist/rnn-wasm.browser.js');
+
+const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+const wasmFiles = pkg.files.filter((file) => file.startsWith('build/') && file.endsWith('.wasm'));
+if (wasmFiles.length === 0) throw new Error('build-browser: package.json "files" lists no build/*.wasm');
+
+/** Serves `#wasm-bytes` as a module of inlined bytes, keyed by file name. */
+const inlineWasm = {
+  name: 'inline-wasm',
+  setup(b) {
+    b.onResolve({ filter: /^#wasm-bytes$/ }, () => ({ path: 'wasm-bytes', namespace: 'inline-wasm' }));
+    b.onLoad({ filter: /.*/, namespace: 'inline-wasm' }, () => {
+      const imports = wasmFiles.map((file, i) => `import file${i} from ${JSON.stringify(join(root, file))};`);
+      const entries = wasmFiles.map((file, i) => `${JSON.stringify(basename(file))}: file${i}`);
+      return {
+        resolveDir: root,
+        loader: 'js',
+        contents: `${imports.join('\n')}
+const files = { ${entries.join(', ')} };
+export async function loadWasm(url) {
+  const name = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);
+  const bytes = files[name];
+  if (bytes === undefined) throw new Error('rnn-wasm: ' + name + ' is not inlined in this bundle');
+  return bytes;
+}
+`,
+      };
+    });
+  },
+};
+
+await build({
+  entryPoints: [join(root, 'src/index.ts')],
+  outfile,
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  sourcemap: true,
+  legalComments: 'eof',
+  loader: { '.wasm': 'binary' },
+  plugins: [inlineWasm],
+  logLevel: 'warning',
+});
+
+// Types for the bundle are the package's own.
+await writeFile(join(root, 'dist/rnn-wasm.browser.d.ts'), "export * from './index.js';\n");

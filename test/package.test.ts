@@ -1,0 +1,160 @@
+// The package as users get it: `npm pack`, unpacked into a scratch app's node_modules. Its types
+// compile in a TypeScript consumer under moduleResolution node16 and bundler, and Vite bundles it
+// with no configuration into an app that trains in Chromium to the same bits as Node.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, createServer, type ViteDevServer } from 'vite';
+import webpack from 'webpack';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serve } from '../examples/browser/serve.mjs';
+import { periodicDataset, RNN } from '../src/index.js';
+import { openPage, requireChromiumInCI, SKIP_REASON, skipNote } from './browser/chromium.js';
+
+requireChromiumInCI();
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const here = join(root, 'test/package');
+let scratch: string;
+let app: string;
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'rnn-wasm-package-'));
+  app = join(scratch, 'app');
+  const modules = join(app, 'node_modules');
+  mkdirSync(join(modules, '@assemblyscript'), { recursive: true });
+  execFileSync('npm', ['pack', '--silent', '--pack-destination', scratch], { cwd: root, stdio: 'pipe' });
+  const tarball = readdirSync(scratch).find((name) => name.endsWith('.tgz'));
+  if (tarball === undefined) throw new Error('npm pack made no tarball');
+  mkdirSync(join(modules, 'rnn-wasm'));
+  execFileSync('tar', ['-xzf', join(scratch, tarball), '-C', join(modules, 'rnn-wasm'), '--strip-components=1']);
+  // The package's own dependencies, as `npm install` would put them beside it.
+  for (const dep of ['seedrandom', '@assemblyscript/loader']) symlinkSync(join(root, 'node_modules', dep), join(modules, dep), 'dir');
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+});
+
+afterAll(() => {
+  if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('types of the packed package', () => {
+  it.each([
+    ['node16', { module: 'node16', moduleResolution: 'node16' }],
+    ['bundler', { module: 'esnext', moduleResolution: 'bundler' }],
+  ])('compile a consumer under moduleResolution %s', (name, options) => {
+    cpSync(join(here, 'consumer.ts'), join(app, 'consumer.ts'));
+    const config = join(app, `tsconfig.${name}.json`);
+    writeFileSync(config, JSON.stringify({
+      compilerOptions: {
+        ...options, target: 'es2022', lib: ['es2022', 'dom'], types: [], strict: true, noEmit: true, skipLibCheck: false,
+      },
+      files: ['consumer.ts'],
+    }));
+    const tsc = join(root, 'node_modules/typescript/bin/tsc');
+    let output = '';
+    try {
+      execFileSync(process.execPath, [tsc, '-p', config], { cwd: app, stdio: 'pipe' });
+    } catch (error) {
+      output = String((error as { stdout?: Buffer }).stdout ?? error);
+    }
+    expect(output).toBe('');
+  });
+});
+
+describe.skipIf(SKIP_REASON !== undefined)(`bundlers with no configuration, in chromium${skipNote}`, () => {
+  /** The same training as app/main.js, in Node. */
+  async function inNode() {
+    const { xs, targets } = periodicDataset([0, 1, 2], 9, 3);
+    const rnn = await RNN.create(3, 8, 3, { seed: 5 });
+    const { losses } = rnn.train(xs, targets, 50, 0.01);
+    rnn.resetHistory();
+    return { losses: Array.from(losses), Why: Array.from(rnn.getParams().Why), predictions: rnn.predict(xs) };
+  }
+
+  /** Opens `url` in chromium, waits for the app, and returns its result and the failed requests. */
+  async function runApp(url: string) {
+    const session = await openPage();
+    const failed: string[] = [];
+    session.page.on('response', (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+    });
+    try {
+      await session.page.goto(url);
+      await session.page.waitForFunction(() => document.title !== 'loading', undefined, { timeout: 0 });
+      const title = await session.page.title();
+      const result = await session.page.evaluate(() => (window as unknown as { result?: unknown }).result);
+      return { title, result, failed, log: session.log.join('\n') };
+    } finally {
+      await session.close();
+    }
+  }
+
+  beforeAll(() => {
+    cpSync(join(here, 'app'), app, { recursive: true });
+  });
+
+  it('vite build: the app loads the wasm and trains to the bits Node gets', async () => {
+    await build({ root: app, configFile: false, logLevel: 'error', build: { outDir: join(app, 'dist') } });
+    const assets = readdirSync(join(app, 'dist/assets'));
+    const code = assets.filter((name) => name.endsWith('.js')).map((name) => readFileSync(join(app, 'dist/assets', name), 'utf8')).join('\n');
+    expect(code).not.toMatch(/node:fs/);
+    expect(assets.filter((name) => name.endsWith('.wasm'))).toHaveLength(1); // emitted, then fetched
+    const server = await serve({ root: join(app, 'dist'), port: 0, index: '/index.html' });
+    try {
+      const { title, result, failed, log } = await runApp(`${server.url}/`);
+      expect(title, log).toBe('done');
+      expect(failed).toEqual([]);
+      expect(result).toEqual(await inNode()); // toEqual on numbers compares with Object.is: the same bits
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('vite dev server: the app loads the wasm and trains to the bits Node gets', async () => {
+    const server: ViteDevServer = await createServer({
+      root: app, configFile: false, logLevel: 'error', server: { host: '127.0.0.1', port: 0, strictPort: false },
+    });
+    await server.listen();
+    try {
+      const url = server.resolvedUrls?.local[0];
+      expect(url).toBeDefined();
+      const { title, result, failed, log } = await runApp(url as string);
+      expect(title, log).toBe('done');
+      expect(failed).toEqual([]);
+      expect(result).toEqual(await inNode());
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('webpack 5: the app loads the wasm and trains to the bits Node gets', async () => {
+    // webpack's own defaults (src/index.js in, main.js out), with the output folder named since
+    // its default is relative to the working directory; nothing about wasm.
+    const site = join(scratch, 'webpack-app');
+    mkdirSync(join(site, 'src'), { recursive: true });
+    cpSync(join(app, 'main.js'), join(site, 'src/index.js'));
+    symlinkSync(join(app, 'node_modules'), join(site, 'node_modules'), 'dir');
+    writeFileSync(join(site, 'package.json'), JSON.stringify({ name: 'webpack-app', private: true, type: 'module' }));
+    const stats = await new Promise<webpack.Stats>((done, fail) => {
+      webpack({ mode: 'production', context: site, output: { path: join(site, 'dist') } }, (error, result) => (error || !result ? fail(error) : done(result)));
+    });
+    expect(stats.hasErrors(), stats.toString('errors-only')).toBe(false);
+    const emitted = readdirSync(join(site, 'dist'));
+    expect(emitted.filter((name) => name.endsWith('.wasm'))).toHaveLength(1);
+    expect(readFileSync(join(site, 'dist/main.js'), 'utf8')).not.toMatch(/node:fs/);
+    // webpack emits a classic script, loaded the usual way.
+    writeFileSync(join(site, 'dist/index.html'), readFileSync(join(app, 'index.html'), 'utf8')
+      .replace('<script type="module" src="./main.js"></script>', '<script defer src="./main.js"></script>'));
+    const server = await serve({ root: join(site, 'dist'), port: 0, index: '/index.html' });
+    try {
+      const { title, result, failed, log } = await runApp(`${server.url}/`);
+      expect(title, log).toBe('done');
+      expect(failed).toEqual([]);
+      expect(result).toEqual(await inNode());
+    } finally {
+      await server.close();
+    }
+  });
+});
