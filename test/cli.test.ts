@@ -120,6 +120,15 @@ describe.each(BACKENDS)('rnn-wasm train, predict and export on %s', (backend) =>
     expect(ok('sample', '--model', name('text-whole.json'), '--length', '4', '--start', ' ', '--backend', backend)).toMatch(/^ [abcd ]{4}\n$/);
   });
 
+  it('a reader that stops early (| head -1) does not stop the run: the model is still written', () => {
+    const command = `"${process.execPath}" "${CLI}" train --task periodic --hidden 4 --iterations 50 --backend ${backend} --out ${name('piped.json')} | head -1`;
+    const run = spawnSync('bash', ['-o', 'pipefail', '-c', command], { cwd: dir, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^task periodic .*\n$/);
+    expect(readModelFile(name('piped.json')).meta).toMatchObject({ training: { iterations: 50 } });
+  });
+
   it('--quiet prints nothing', () => {
     expect(ok('train', '--task', 'constant', '--value', '2', '--hidden', '3', '--iterations', '5', '--backend', backend, '--out', name('constant.json'), '--quiet')).toBe('');
   });

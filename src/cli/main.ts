@@ -60,4 +60,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`rnn-wasm train ... | head`) closes stdout: the run goes on, so that
+// the model is still written, and prints nothing more.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+});
+
 process.exitCode = await main(process.argv.slice(2));
