@@ -112,7 +112,7 @@ function load(v: unknown, state: boolean): number | undefined {
   return undefined;
 }
 
-/** Writes a model's sizes, options, parameters and every optimiser slot. */
+/** Writes a model's sizes, options, parameters and whole optimiser state (every slot and OPT_INFO entry). */
 export function encodeModel(data: Float64Array, L: Layout, options: ModelFileOptions): ModelFile {
   const slice = (start: number, length: number): StoredNumber[] => Array.from(data.subarray(start, start + length), store);
   const lengths = paramLengths(L.I, L.H, L.O);
@@ -186,6 +186,7 @@ function parse(where: string, json: unknown): Record<string, unknown> {
   return checkObject(where, 'json', json);
 }
 
+/** The options of `fromJSON` and `fromSafetensors`: only `backend`, default 'wasm'. */
 export function checkLoadOptions(where: string, options: unknown): BackendName {
   if (options === undefined) return 'wasm';
   const opts = checkObject(where, 'options', options);

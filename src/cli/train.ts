@@ -91,7 +91,8 @@ async function run(values: Values): Promise<number> {
   if (task.text === undefined) {
     print(`predictions right: ${right} of ${predictions.length}`);
   } else {
-    const start = task.text.encode(String(task.spec.first))[0];
+    const { first } = task.spec;
+    const start = Math.max(0, task.text.vocab.indexOf(typeof first === 'string' ? first : ''));
     print(`sample: ${JSON.stringify(task.text.decode([start, ...rnn.sample(start, 80, { seed: 1 })]))}`);
   }
 
