@@ -105,6 +105,7 @@ describe.each(BACKENDS)('rnn-wasm train, predict and export on %s', (backend) =>
     const common = ['--backend', backend, '--optimizer', 'adagrad'];
     const out = ok('train', '--task', 'text', '--text', 'text.txt', '--seq-length', '5', '--hidden', '8', '--iterations', '6', ...common, '--out', name('text-first.json'));
     expect(out).toMatch(/^trained 6 epochs \(6 in all\)/m);
+    expect(out).toMatch(/epochs 1 to 6, log scale/);
     expect(out).toMatch(/^sample: "a[abcd ]{80}"$/m);
     ok('train', '--resume', name('text-first.json'), '--iterations', '4', ...common, '--out', name('text-resumed.json'), '--quiet');
     ok('train', '--task', 'text', '--text', 'text.txt', '--seq-length', '5', '--hidden', '8', '--iterations', '10', ...common, '--out', name('text-whole.json'), '--quiet');

@@ -1,8 +1,8 @@
 // A loss curve drawn with text: one column per group of iterations, the loss on a log scale
 // (it falls over orders of magnitude), labelled on the left.
 
-/** Rows of text: the curve of `values` (positive losses) in `width` columns and `height` rows. */
-export function lossChart(values: ArrayLike<number>, width = 60, height = 10): string[] {
+/** Rows of text: the curve of `values` (positive losses, one per `unit`) in `width` columns and `height` rows. */
+export function lossChart(values: ArrayLike<number>, width = 60, height = 10, unit = 'iterations'): string[] {
   const n = values.length;
   if (n === 0) return [];
   const columns = Math.min(width, n);
@@ -31,5 +31,5 @@ export function lossChart(values: ArrayLike<number>, width = 60, height = 10): s
   const pad = Math.max(...labels.map((l) => l.length));
   const lines = grid.map((row, r) => `${labels[r].padStart(pad)} |${row.join('')}`);
   const axis = `${' '.repeat(pad)} +${'-'.repeat(columns)}`;
-  return [...lines, axis, `${' '.repeat(pad)}  iterations 1 to ${n}, log scale`];
+  return [...lines, axis, `${' '.repeat(pad)}  ${unit} 1 to ${n}, log scale`];
 }

@@ -84,7 +84,7 @@ async function run(values: Values): Promise<number> {
   const predictions = rnn.predict(task.data.xs);
   const right = predictions.filter((p, t) => p === task.data.targets[t]).length;
   const loss = losses.length > 0 ? losses[losses.length - 1] : NaN;
-  for (const line of lossChart(losses)) print(line);
+  for (const line of lossChart(losses, 60, 10, unit)) print(line);
   const lossText = losses.length > 0 ? `loss ${losses[0].toExponential(3)} -> ${loss.toExponential(3)}` : 'no loss computed';
   const why = { iterations: '', targetLoss: '', callback: '', aborted: ', then interrupted', diverged: ', then stopped: the loss or a weight was no longer finite' }[stopped];
   print(`trained ${losses.length} ${unit} (${previous + losses.length} in all) in ${seconds.toFixed(2)} s: ${lossText}${why}`);
