@@ -10,3 +10,5 @@ export { sigmoid, sigmoidDerivative, softmax, softmaxNaive } from './functions.j
 export { constantDataset, identityDataset, periodicDataset, textDataset } from './datasets.js';
 export type { Dataset, TextDataset } from './datasets.js';
 export type { Seed } from './random.js';
+export { MODEL_FORMAT, MODEL_VERSION } from './model-file.js';
+export type { ModelFile, ModelFileOptions, StoredNumber } from './model-file.js';

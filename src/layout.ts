@@ -63,8 +63,15 @@ export interface Layout {
   readonly size: number;
 }
 
-/** The per-parameter optimiser slots, in block order. */
+/**
+ * The per-parameter optimiser slots, in block order. Model files save and load every slot listed
+ * here and every entry of OPT_INFO, so an optimiser that needs more state adds it to these lists
+ * and is resumed exactly with no other change.
+ */
 export const OPTIMIZER_SLOTS = ['opt0', 'opt1', 'opt2'] as const;
+
+/** The name of one per-parameter optimiser slot. */
+export type OptimizerSlot = (typeof OPTIMIZER_SLOTS)[number];
 
 /** What optInfo holds, by index: which optimiser owns the state, its step count, the last loss. */
 export const OPT_INFO = { optimizer: 0, steps: 1, lastLoss: 2 } as const;

@@ -5,7 +5,9 @@ import { TsBackend } from './backends/ts/index.js';
 import { compileCore, WasmBackend } from './backends/wasm.js';
 import { checkInteger, checkRate, checkSequence, checkTargets, checkVector, show } from './errors.js';
 import { computeLayout, MAX_BLOCK_BYTES, type Layout } from './layout.js';
+import { checkLoadOptions, decodeModel, encodeModel, loadModel, type ModelFile, type ModelFileOptions } from './model-file.js';
 import { applyOptimizer, plainOptimizer, type OptimizerName } from './optimizers.js';
+import { paramsFromSafetensors, paramsToSafetensors } from './pytorch.js';
 import { makeRandom, type Seed } from './random.js';
 import {
   checkExamples, checkFitOptions, checkTrainOptions, type Example, type FitOptions, type Schedule,
@@ -162,6 +164,7 @@ export class RNN {
     this.hiddenDim = hiddenDim;
     this.outputDim = outputDim;
     this.backend = opts.backend;
+    this.creation = opts.seed === undefined ? { init: opts.init } : { init: opts.init, seed: opts.seed };
 
     // Params are contiguous in the order Wxh, Whh, Why, bh, by, each row-major, so every backend
     // draws the same numbers into the same places.
@@ -173,6 +176,8 @@ export class RNN {
 
   /** Set while train or fit runs, so that a call from a callback cannot disturb its buffers. */
   private busy: string | null = null;
+  /** The creation options a model file keeps. */
+  private readonly creation: ModelFileOptions;
   private disposed = false;
 
   private assertLive(where: string): void {
@@ -184,6 +189,61 @@ export class RNN {
     if (this.busy !== null) {
       throw new Error(`${where}: the model is busy in ${this.busy}; call this after it returns (getParams and getHiddenState are allowed)`);
     }
+  }
+
+  /**
+   * The model file: format and version, sizes, creation options, every parameter and the whole
+   * optimiser state, so that training resumed from it continues exactly as if it had not stopped.
+   * The history of steps is not kept. `JSON.stringify(rnn)` writes it.
+   *
+   * @example
+   * writeFileSync('model.json', JSON.stringify(rnn));
+   */
+  toJSON(): ModelFile {
+    this.assertLive('RNN.toJSON');
+    return encodeModel(this.core.data, this.L, this.creation);
+  }
+
+  /**
+   * Loads a model file (its text or its parsed object) after checking all of it; a malformed,
+   * truncated or hostile file is refused with a TypeError or RangeError. `options.backend` picks
+   * the backend (default 'wasm'); the file does not bind it.
+   *
+   * @example
+   * const rnn = await RNN.fromJSON(readFileSync('model.json', 'utf8'), { backend: 'ts' });
+   */
+  static async fromJSON(json: string | object, options?: { backend?: BackendName }): Promise<RNN> {
+    const file = decodeModel('RNN.fromJSON', json, options);
+    const rnn = await RNN.create(file.inputDim, file.hiddenDim, file.outputDim, { ...file.options, backend: file.backend });
+    loadModel(file, rnn.core.data, rnn.L);
+    return rnn;
+  }
+
+  /**
+   * The parameters as a safetensors file of F64 tensors, named as the state_dict of
+   * torch.nn.RNN(I, H) as `rnn` followed by torch.nn.Linear(H, O) as `fc` (bias_hh is zeros).
+   *
+   * @example
+   * writeFileSync('model.safetensors', rnn.toSafetensors());
+   */
+  toSafetensors(): Uint8Array {
+    return paramsToSafetensors(this.inputDim, this.hiddenDim, this.outputDim, this.getParams());
+  }
+
+  /**
+   * A model from a safetensors file named as `toSafetensors` writes (F64 or F32); bh becomes
+   * bias_ih + bias_hh. The optimiser state starts fresh.
+   *
+   * @example
+   * const rnn = await RNN.fromSafetensors(readFileSync('model.safetensors'), { backend: 'ts' });
+   */
+  static async fromSafetensors(bytes: Uint8Array, options?: { backend?: BackendName }): Promise<RNN> {
+    const where = 'RNN.fromSafetensors';
+    const backend = checkLoadOptions(where, options);
+    const { I, H, O, params } = paramsFromSafetensors(where, bytes);
+    const rnn = await RNN.create(I, H, O, { backend });
+    rnn.setParams(params);
+    return rnn;
   }
 
   private get L(): Layout {

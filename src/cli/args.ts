@@ -1,0 +1,130 @@
+// Command-line arguments: node's util.parseArgs, strict, and checked conversions whose errors name
+// the flag, what it takes and what it got.
+import { constants } from 'node:fs';
+import { access, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** Bad command-line input: the command prints its message on one line and exits with code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+export type Values = Record<string, string | boolean | undefined>;
+
+/** One subcommand: its help text and what it runs. */
+export interface Command {
+  name: string;
+  summary: string;
+  help: string;
+  options: OptionSpec;
+  run(values: Values): Promise<number | void>;
+}
+
+/** Parses a subcommand's arguments strictly: unknown flags, missing values and stray words are usage errors. */
+export function parse(argv: string[], options: OptionSpec): Values {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values as Values;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      throw new UsageError(`${(error as Error).message.replace(/\s*\n\s*/g, ' ')} (see --help)`);
+    }
+    throw error;
+  }
+}
+
+function got(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** An integer flag in [min, max]. */
+export function integer(flag: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = /^[+-]?\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer in [${min}, ${max}]`;
+    throw new UsageError(`--${flag} must be ${range}, got ${got(value)}`);
+  }
+  return n;
+}
+
+/** A finite number flag, not below min. */
+export function number(flag: string, value: string, min = -Infinity): number {
+  const n = value.trim() === '' ? NaN : Number(value);
+  if (!Number.isFinite(n) || n < min) {
+    throw new UsageError(`--${flag} must be a finite number${min > -Infinity ? ` >= ${min}` : ''}, got ${got(value)}`);
+  }
+  return n;
+}
+
+/** A comma-separated list of integers in [min, max], not empty. */
+export function integerList(flag: string, value: string, min: number, max: number): number[] {
+  const items = value.split(',');
+  const ok = items.every((s) => /^\s*\d+\s*$/.test(s));
+  const list = items.map(Number);
+  if (!ok || list.some((n) => n < min || n > max)) {
+    throw new UsageError(`--${flag} must be a comma-separated list of integers in [${min}, ${max}], got ${got(value)}`);
+  }
+  return list;
+}
+
+/** One of a fixed set of words. */
+export function choice<T extends string>(flag: string, value: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new UsageError(`--${flag} must be one of: ${choices.join(', ')}, got ${got(value)}`);
+  }
+  return value as T;
+}
+
+/** A flag that must be given. */
+export function required(values: Values, flag: string): string {
+  const value = values[flag];
+  if (typeof value !== 'string') throw new UsageError(`--${flag} is required (see --help)`);
+  return value;
+}
+
+/** Reads a file named by a flag; a missing or unreadable file is a usage error. */
+export async function readFileOf(flag: string, path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? (error as Error).message;
+    throw new UsageError(`--${flag}: cannot read ${path} (${code})`);
+  }
+}
+
+/** Parses a JSON file named by a flag. */
+export async function readJsonOf(flag: string, path: string): Promise<unknown> {
+  const text = (await readFileOf(flag, path)).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--${flag}: ${path} is not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/**
+ * Writes a file named by a flag through a temporary file renamed into place, so that an
+ * interrupted run never leaves a half-written model.
+ */
+export async function writeFileOf(flag: string, path: string, data: string | Uint8Array): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, data);
+    await rename(temporary, path);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? (error as Error).message;
+    throw new UsageError(`--${flag}: cannot write ${path} (${code})`);
+  }
+}
+
+/** Checks, before a long run, that the file named by a flag can be written later. */
+export async function checkWritable(flag: string, path: string): Promise<void> {
+  try {
+    await access(dirname(path), constants.W_OK);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? (error as Error).message;
+    throw new UsageError(`--${flag}: cannot write ${path} (${code})`);
+  }
+}

@@ -1,0 +1,238 @@
+// The training tasks of `rnn-wasm train`: the notebook's three, and a sequence from a JSON file.
+// Each task turns its flags into a spec (plain JSON, kept in the model file's meta so that
+// `train --resume` and `predict` can rebuild the same data) and a spec into a dataset.
+import { relative, resolve } from 'node:path';
+import { constantDataset, identityDataset, periodicDataset, textDataset, type Dataset, type TextDataset } from '../datasets.js';
+import { checkSequence, checkTargets, show } from '../errors.js';
+import { integer, integerList, readFileOf, readJsonOf, UsageError, type OptionSpec, type Values } from './args.js';
+
+/** What a task needs to rebuild its data: `task` names it, the rest are its settings. */
+export type TaskSpec = { task: string } & Record<string, unknown>;
+
+/**
+ * A task's data with the model sizes it asks for. `data` is the sequence to train and predict on;
+ * a text task trains on all of `text.sequences` and has `data` be the first of them.
+ */
+export interface TaskData {
+  data: Dataset;
+  text?: TextDataset;
+  inputDim: number;
+  outputDim: number;
+}
+
+interface Task {
+  /** One line for --help. */
+  help: string;
+  /** The flags this task reads, beyond --task. */
+  flags: readonly string[];
+  /** The spec from the command line, checked. */
+  fromFlags(values: Values): TaskSpec | Promise<TaskSpec>;
+  /** The data of a spec, from the command line or from a model file (so checked again). */
+  build(spec: TaskSpec): TaskData | Promise<TaskData>;
+}
+
+/** The flags the tasks read, for the train command's parser. */
+export const TASK_OPTIONS: OptionSpec = {
+  task: { type: 'string' },
+  data: { type: 'string' },
+  value: { type: 'string' },
+  pattern: { type: 'string' },
+  delay: { type: 'string' },
+  length: { type: 'string' },
+  dim: { type: 'string' },
+  text: { type: 'string' },
+  'seq-length': { type: 'string' },
+};
+
+/** Largest text, as characters times vocabulary: each character becomes a one-hot vector. */
+const MAX_TEXT_CELLS = 2 ** 25;
+
+const MAX_LENGTH = 1_000_000;
+const MAX_DIM = 65_536;
+const DEFAULTS = { length: 10, dim: 3 };
+
+function sizes(values: Values): { length: number; dim: number } {
+  return {
+    length: values.length === undefined ? DEFAULTS.length : integer('length', values.length as string, 1, MAX_LENGTH),
+    dim: values.dim === undefined ? DEFAULTS.dim : integer('dim', values.dim as string, 1, MAX_DIM),
+  };
+}
+
+/** A spec's field, checked as an integer in [min, max], for specs read back from model files. */
+function field(spec: TaskSpec, name: string, min: number, max: number): number {
+  const v = spec[name];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new UsageError(`task ${spec.task}: ${name} must be an integer in [${min}, ${max}], got ${show(v)}`);
+  }
+  return v;
+}
+
+function seedOf(spec: TaskSpec): string | number {
+  const { seed } = spec;
+  if (typeof seed !== 'string' && !(typeof seed === 'number' && Number.isFinite(seed))) {
+    throw new UsageError(`task ${spec.task}: seed must be a string or a finite number, got ${show(seed)}`);
+  }
+  return seed;
+}
+
+/**
+ * A training sequence from a JSON file:
+ *   { "xs": [[...], ...], "targets": [...], "outputDim"?: number }
+ * xs holds T input vectors of one length (the inputDim), targets T class indices; outputDim, the
+ * number of classes, defaults to the largest target + 1.
+ */
+export async function readDataFile(flag: string, path: string): Promise<TaskData> {
+  const json = await readJsonOf(flag, path);
+  const where = `--${flag} ${path}`;
+  try {
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new TypeError(`must hold an object { xs, targets }, got ${show(json)}`);
+    const { xs, targets, outputDim, ...rest } = json as Record<string, unknown>;
+    const unknown = Object.keys(rest);
+    if (unknown.length > 0) throw new TypeError(`unknown key '${unknown[0]}' (known: xs, targets, outputDim)`);
+    if (!Array.isArray(xs) || xs.length === 0 || xs.length > MAX_LENGTH) throw new RangeError(`xs must be an array of 1 to ${MAX_LENGTH} input vectors, got ${show(xs)}`);
+    if (!Array.isArray(xs[0]) || xs[0].length === 0 || xs[0].length > MAX_DIM) throw new RangeError(`xs[0] must be an array of 1 to ${MAX_DIM} numbers, got ${show(xs[0])}`);
+    const inputDim = xs[0].length;
+    checkSequence(where, 'xs', xs, inputDim);
+    if (!Array.isArray(targets)) throw new TypeError(`targets must be an array, got ${show(targets)}`);
+    const classes = outputDim === undefined
+      ? Math.max(1, ...targets.map((t) => (Number.isInteger(t) && t >= 0 && t < MAX_DIM ? t + 1 : 1)))
+      : outputDim;
+    if (typeof classes !== 'number' || !Number.isInteger(classes) || classes < 1 || classes > MAX_DIM) {
+      throw new RangeError(`outputDim must be an integer in [1, ${MAX_DIM}], got ${show(outputDim)}`);
+    }
+    checkTargets(where, 'targets', targets, xs.length, classes);
+    return { data: { xs: xs.map((x: number[]) => Float64Array.from(x)), targets: targets as number[] }, inputDim, outputDim: classes };
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const message = (error as Error).message;
+    throw new UsageError(message.startsWith(where) ? message : `${where}: ${message}`);
+  }
+}
+
+/** A text file as next-character sequences, with its first character; refused when too short or too large. */
+async function readText(flag: string, path: string, seqLength: number): Promise<{ text: TextDataset; first: string }> {
+  const text = (await readFileOf(flag, path)).toString('utf8');
+  const chars = Array.from(text);
+  if (chars.length < 2) throw new UsageError(`--${flag} ${path}: the text must have at least 2 characters, got ${chars.length}`);
+  const cells = chars.length * new Set(chars).size;
+  if (cells > MAX_TEXT_CELLS) {
+    throw new UsageError(`--${flag} ${path}: ${chars.length} characters of ${new Set(chars).size} kinds are too many (at most ${MAX_TEXT_CELLS} characters times kinds)`);
+  }
+  return { text: textDataset(text, seqLength), first: chars[0] };
+}
+
+/** The tasks, by name. A new task (text from a file, say) is one more entry. */
+export const TASKS: Record<string, Task> = {
+  constant: {
+    help: 'random inputs, every target --value (default 0)',
+    flags: ['value', 'length', 'dim'],
+    fromFlags(values) {
+      const { length, dim } = sizes(values);
+      const value = values.value === undefined ? 0 : integer('value', values.value as string, 0, dim - 1);
+      return { task: 'constant', value, length, dim, seed: values.seed ?? 1 };
+    },
+    build(spec) {
+      const dim = field(spec, 'dim', 1, MAX_DIM);
+      const data = constantDataset(field(spec, 'value', 0, dim - 1), field(spec, 'length', 1, MAX_LENGTH), dim, { seed: seedOf(spec) });
+      return { data, inputDim: dim, outputDim: dim };
+    },
+  },
+  periodic: {
+    help: 'inputs of ones, targets repeating --pattern (default 0,1,2)',
+    flags: ['pattern', 'length', 'dim'],
+    fromFlags(values) {
+      const { length, dim } = sizes(values);
+      const pattern = values.pattern === undefined ? [0, 1, 2].filter((c) => c < dim) : integerList('pattern', values.pattern as string, 0, dim - 1);
+      return { task: 'periodic', pattern, length, dim };
+    },
+    build(spec) {
+      const dim = field(spec, 'dim', 1, MAX_DIM);
+      const { pattern } = spec;
+      if (!Array.isArray(pattern) || pattern.length === 0 || !pattern.every((c) => Number.isInteger(c) && c >= 0 && c < dim)) {
+        throw new UsageError(`task periodic: pattern must be a list of classes in [0, ${dim - 1}], got ${show(pattern)}`);
+      }
+      return { data: periodicDataset(pattern as number[], field(spec, 'length', 1, MAX_LENGTH), dim), inputDim: dim, outputDim: dim };
+    },
+  },
+  identity: {
+    help: 'random one-hot inputs, the target is the class shown --delay steps earlier (default 1)',
+    flags: ['delay', 'length', 'dim'],
+    fromFlags(values) {
+      const { length, dim } = sizes(values);
+      const delay = values.delay === undefined ? Math.min(1, length - 1) : integer('delay', values.delay as string, 0, length - 1);
+      return { task: 'identity', delay, length, dim, seed: values.seed ?? 1 };
+    },
+    build(spec) {
+      const length = field(spec, 'length', 1, MAX_LENGTH);
+      const dim = field(spec, 'dim', 1, MAX_DIM);
+      const data = identityDataset(length, dim, { seed: seedOf(spec), delay: field(spec, 'delay', 0, length - 1) });
+      return { data, inputDim: dim, outputDim: dim };
+    },
+  },
+  text: {
+    help: 'next-character prediction on the text in --text FILE, in chunks of --seq-length (default 25)',
+    flags: ['text', 'seq-length'],
+    async fromFlags(values) {
+      if (values.text === undefined) throw new UsageError('--task text needs --text FILE');
+      const seqLength = values['seq-length'] === undefined ? 25 : integer('seq-length', values['seq-length'] as string, 1, MAX_LENGTH);
+      const file = resolve(values.text as string);
+      const { text, first } = await readText('text', values.text as string, seqLength);
+      return { task: 'text', file, seqLength, vocab: text.vocab, first };
+    },
+    async build(spec) {
+      if (typeof spec.file !== 'string') throw new UsageError(`task text: file must be a path, got ${show(spec.file)}`);
+      const path = relative(process.cwd(), spec.file) || spec.file;
+      const { text } = await readText('text', path, field(spec, 'seqLength', 1, MAX_LENGTH));
+      if (JSON.stringify(text.vocab) !== JSON.stringify(spec.vocab)) {
+        throw new UsageError(`--text ${path}: its characters are not the vocabulary the model was trained on`);
+      }
+      return { data: text.sequences[0], text, inputDim: text.vocab.length, outputDim: text.vocab.length };
+    },
+  },
+  data: {
+    help: 'the sequence in --data FILE.json (see the README for its format)',
+    flags: ['data'],
+    fromFlags(values) {
+      return { task: 'data', file: resolve(values.data as string) };
+    },
+    build(spec) {
+      if (typeof spec.file !== 'string') throw new UsageError(`task data: file must be a path, got ${show(spec.file)}`);
+      // Stored absolute, so that --resume finds it from anywhere; named relative in messages.
+      return readDataFile('data', relative(process.cwd(), spec.file) || spec.file);
+    },
+  },
+};
+
+/** The task names --task takes: every task but 'data', which --data selects. */
+export const TASK_NAMES = Object.keys(TASKS).filter((name) => name !== 'data');
+
+/**
+ * The task the flags describe, or undefined when they name none (then a resumed model's own task
+ * is used). --task and --data exclude each other, and a flag the task does not read is an error.
+ */
+export async function taskFromFlags(values: Values): Promise<TaskSpec | undefined> {
+  if (values.task !== undefined && values.data !== undefined) throw new UsageError('give --task or --data, not both');
+  const name = values.data !== undefined ? 'data' : (values.task as string | undefined);
+  const taskFlags = Object.keys(TASK_OPTIONS).filter((flag) => flag !== 'task' && values[flag] !== undefined);
+  if (name === undefined) {
+    if (taskFlags.length > 0) throw new UsageError(`--${taskFlags[0]} needs --task (one of: ${TASK_NAMES.join(', ')})`);
+    return undefined;
+  }
+  if (!TASK_NAMES.includes(name) && name !== 'data') {
+    throw new UsageError(`--task must be one of: ${TASK_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
+  }
+  const task = TASKS[name];
+  for (const flag of taskFlags) {
+    if (!task.flags.includes(flag)) throw new UsageError(`--${flag} does not apply to ${name === 'data' ? '--data' : `--task ${name}`}`);
+  }
+  return task.fromFlags(values);
+}
+
+/** The data of a spec, from the flags or from a model file's meta (checked again). */
+export async function buildTask(spec: unknown, source: string): Promise<TaskData & { spec: TaskSpec }> {
+  if (typeof spec !== 'object' || spec === null || typeof (spec as TaskSpec).task !== 'string' || !Object.hasOwn(TASKS, (spec as TaskSpec).task)) {
+    throw new UsageError(`${source} names no task this version knows (tasks: ${Object.keys(TASKS).join(', ')})`);
+  }
+  const s = spec as TaskSpec;
+  return { ...(await TASKS[s.task].build(s)), spec: s };
+}

@@ -1,0 +1,37 @@
+// The one place the command line trains a model: `trainAsync` on a single sequence, or `fitAsync`
+// over the chunks of a text read as one stream (as min-char-rnn trains). Async, so that Ctrl-C
+// (through `signal`) can stop it between iterations.
+import type { Dataset, TextDataset } from '../datasets.js';
+import { DEFAULT_LEARNING_RATES, OPTIMIZERS, type OptimizerName } from '../optimizers.js';
+import type { RNN } from '../rnn.js';
+import type { TrainResult } from '../training.js';
+
+export { DEFAULT_LEARNING_RATES, OPTIMIZERS, type OptimizerName };
+
+/** What to train on: one sequence, or the chunks of a text (then an iteration is an epoch). */
+export interface TrainingData {
+  data: Dataset;
+  text?: TextDataset;
+}
+
+export interface TrainModelOptions {
+  optimizer: OptimizerName;
+  learningRate: number;
+  iterations: number;
+  /** Called after each iteration's loss with the iterations done so far. */
+  onProgress?: (done: number, loss: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Trains `rnn` and returns every iteration's loss and why training stopped. */
+export async function trainModel(rnn: RNN, task: TrainingData, options: TrainModelOptions): Promise<Pick<TrainResult, 'losses' | 'stopped'>> {
+  const { optimizer, learningRate, iterations, onProgress, signal } = options;
+  const schedule = {
+    optimizer, learningRate, signal,
+    onProgress: ({ iteration, loss }: { iteration: number; loss: number }) => onProgress?.(iteration + 1, loss),
+  };
+  const { losses, stopped } = task.text === undefined
+    ? await rnn.trainAsync(task.data.xs, task.data.targets, { iterations, ...schedule })
+    : await rnn.fitAsync(task.text.sequences, { epochs: iterations, carryState: true, ...schedule });
+  return { losses, stopped };
+}

@@ -1,0 +1,279 @@
+// The rnn-wasm command, run as a child process from the compiled dist/ (npm test builds it first):
+// every subcommand with good arguments, checked against the library, and with bad ones, which must
+// end with exit code 2 and one line on stderr, no stack trace.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LEARNING_RATES, identityDataset, periodicDataset, RNN, textDataset, type ModelFile } from '../src/index.js';
+import { BACKENDS } from './helpers.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'rnn-wasm-cli-'));
+const at = (name: string): string => join(dir, name);
+
+function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8' });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** Runs a command that must succeed, and returns its output. */
+function ok(...args: string[]): string {
+  const run = cli(...args);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return run.stdout;
+}
+
+const readModelFile = (name: string): ModelFile => JSON.parse(readFileSync(at(name), 'utf8'));
+const bits = (rnn: RNN): string => Object.values(rnn.getParams()).map((a) => Buffer.from(a.buffer).toString('hex')).join('|');
+const loadBits = async (name: string): Promise<string> => bits(await RNN.fromJSON(readFileSync(at(name), 'utf8'), { backend: 'ts' }));
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npm run build' first (npm test does)`);
+  writeFileSync(at('data.json'), JSON.stringify({ xs: [[1, 0], [0, 1], [1, 0], [0, 1]], targets: [1, 0, 1, 2], outputDim: 3 }));
+  writeFileSync(at('data3.json'), JSON.stringify({ xs: [[0, 0, 1], [1, 0, 0], [0, 1, 0]], targets: [2, 0, 1] }));
+  writeFileSync(at('ragged.json'), JSON.stringify({ xs: [[1, 0], [0, 1, 0]], targets: [0, 1] }));
+  writeFileSync(at('broken.json'), '{"xs": [[1, 0]');
+  writeFileSync(at('model.json'), JSON.stringify(new RNN(3, 4, 3, { backend: 'ts', seed: 1 })));
+  writeFileSync(at('text.txt'), 'abcabd abcabd abcabd '.repeat(3));
+  writeFileSync(at('short.txt'), 'a');
+  ok('train', '--task', 'text', '--text', 'text.txt', '--seq-length', '5', '--hidden', '6', '--iterations', '3', '--out', 'text-model.json', '--quiet');
+  writeFileSync(at('v2.json'), JSON.stringify({ ...new RNN(1, 1, 1, { backend: 'ts' }).toJSON(), version: 2 }));
+});
+
+describe('rnn-wasm help', () => {
+  it.each(['train', 'predict', 'sample', 'export', 'demo'])('%s --help prints its usage and exits 0', (command) => {
+    expect(ok(command, '--help')).toMatch(new RegExp(`^Usage: rnn-wasm ${command} `));
+    expect(ok(command, '-h')).toMatch(new RegExp(`^Usage: rnn-wasm ${command} `));
+  });
+
+  it('--help lists the commands; --version prints the package version', () => {
+    expect(ok('--help')).toMatch(/Commands:\n {2}train .*\n {2}predict .*\n {2}sample .*\n {2}export .*\n {2}demo /);
+    expect(ok('--version').trim()).toBe(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
+  });
+
+  it('no command prints the usage on stderr and exits 2', () => {
+    const run = cli();
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^Usage: rnn-wasm COMMAND/);
+  });
+});
+
+describe.each(BACKENDS)('rnn-wasm train, predict and export on %s', (backend) => {
+  const name = (file: string): string => `${backend}-${file}`;
+
+  it('train saves the model the library trains with the same seed, bit for bit, and reports it', async () => {
+    const out = ok('train', '--task', 'periodic', '--pattern', '0,1', '--hidden', '6', '--iterations', '120', '--seed', '7', '--backend', backend, '--out', name('periodic.json'));
+    expect(out).toMatch(/^task periodic \{"pattern":\[0,1\],"length":10,"dim":3\}: a 3-6-3 model on the \w+ backend, rprop from lr 0.01$/m);
+    expect(out).toMatch(/^trained 120 iterations \(120 in all\) in [\d.]+ s: loss [\d.e+-]+ -> [\d.e+-]+$/m);
+    expect(out).toMatch(/^predictions right: \d+ of 10$/m);
+    expect(out).toMatch(/iterations 1 to 120, log scale/);
+    const { xs, targets } = periodicDataset([0, 1], 10, 3);
+    const rnn = await RNN.create(3, 6, 3, { seed: '7', backend });
+    const { loss } = rnn.train(xs, targets, 120, 0.01);
+    expect(await loadBits(name('periodic.json'))).toBe(bits(rnn));
+    const file = readModelFile(name('periodic.json'));
+    expect(file.meta).toEqual({
+      task: { task: 'periodic', pattern: [0, 1], length: 10, dim: 3 },
+      training: { optimizer: 'rprop', learningRate: 0.01, iterations: 120, loss },
+    });
+  });
+
+  it('train 40, then train --resume 25, equals train 65, bit for bit', async () => {
+    const common = ['--task', 'identity', '--length', '8', '--dim', '4', '--hidden', '7', '--backend', backend];
+    ok('train', ...common, '--iterations', '65', '--out', name('whole.json'), '--quiet');
+    ok('train', ...common, '--iterations', '40', '--out', name('first.json'), '--quiet');
+    const out = ok('train', '--resume', name('first.json'), '--iterations', '25', '--backend', backend, '--out', name('resumed.json'));
+    expect(out).toMatch(/trained 25 iterations \(65 in all\)/);
+    expect(await loadBits(name('resumed.json'))).toBe(await loadBits(name('whole.json')));
+    expect(readModelFile(name('resumed.json')).optimizer).toEqual(readModelFile(name('whole.json')).optimizer);
+  });
+
+  it('train --optimizer adam saves what the library trains with adam and its default learning rate', async () => {
+    ok('train', '--task', 'periodic', '--hidden', '5', '--iterations', '40', '--optimizer', 'adam', '--backend', backend, '--out', name('adam.json'), '--quiet');
+    const { xs, targets } = periodicDataset([0, 1, 2], 10, 3);
+    const rnn = await RNN.create(3, 5, 3, { seed: '1', backend });
+    rnn.train(xs, targets, { iterations: 40, optimizer: 'adam' });
+    expect(await loadBits(name('adam.json'))).toBe(bits(rnn));
+    expect(readModelFile(name('adam.json')).meta).toMatchObject({ training: { optimizer: 'adam', learningRate: DEFAULT_LEARNING_RATES.adam } });
+  });
+
+  it('--task text trains over the chunks as one stream, samples, and resumes exactly', async () => {
+    const common = ['--backend', backend, '--optimizer', 'adagrad'];
+    const out = ok('train', '--task', 'text', '--text', 'text.txt', '--seq-length', '5', '--hidden', '8', '--iterations', '6', ...common, '--out', name('text-first.json'));
+    expect(out).toMatch(/^trained 6 epochs \(6 in all\)/m);
+    expect(out).toMatch(/epochs 1 to 6, log scale/);
+    expect(out).toMatch(/^sample: "a[abcd ]{80}"$/m);
+    ok('train', '--resume', name('text-first.json'), '--iterations', '4', ...common, '--out', name('text-resumed.json'), '--quiet');
+    ok('train', '--task', 'text', '--text', 'text.txt', '--seq-length', '5', '--hidden', '8', '--iterations', '10', ...common, '--out', name('text-whole.json'), '--quiet');
+    expect(await loadBits(name('text-resumed.json'))).toBe(await loadBits(name('text-whole.json')));
+    const text = textDataset(readFileSync(at('text.txt'), 'utf8'), 5);
+    const rnn = await RNN.create(text.vocab.length, 8, text.vocab.length, { seed: '1', backend });
+    rnn.fit(text.sequences, { epochs: 10, carryState: true, optimizer: 'adagrad' });
+    expect(await loadBits(name('text-whole.json'))).toBe(bits(rnn));
+
+    const sampled = ok('sample', '--model', name('text-whole.json'), '--length', '30', '--seed', '3', '--temperature', '0.5', '--backend', backend).trimEnd();
+    const start = text.encode('a')[0];
+    expect(sampled).toBe(text.decode([start, ...rnn.sample(start, 30, { seed: '3', temperature: 0.5 })]));
+    expect(ok('sample', '--model', name('text-whole.json'), '--length', '4', '--start', ' ', '--backend', backend)).toMatch(/^ [abcd ]{4}\n$/);
+  });
+
+  it('a reader that stops early (| head -1) does not stop the run: the model is still written', () => {
+    const command = `"${process.execPath}" "${CLI}" train --task periodic --hidden 4 --iterations 50 --backend ${backend} --out ${name('piped.json')} | head -1`;
+    const run = spawnSync('bash', ['-o', 'pipefail', '-c', command], { cwd: dir, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^task periodic .*\n$/);
+    expect(readModelFile(name('piped.json')).meta).toMatchObject({ training: { iterations: 50 } });
+  });
+
+  it('--quiet prints nothing', () => {
+    expect(ok('train', '--task', 'constant', '--value', '2', '--hidden', '3', '--iterations', '5', '--backend', backend, '--out', name('constant.json'), '--quiet')).toBe('');
+  });
+
+  it('train --data learns the sequence of a data file', async () => {
+    ok('train', '--data', 'data.json', '--hidden', '5', '--iterations', '30', '--backend', backend, '--out', name('data-model.json'), '--quiet');
+    const rnn = await RNN.create(2, 5, 3, { seed: '1', backend });
+    rnn.train([[1, 0], [0, 1], [1, 0], [0, 1]], [1, 0, 1, 2], 30, 0.01);
+    expect(await loadBits(name('data-model.json'))).toBe(bits(rnn));
+  });
+
+  it('predict runs the model on its own task, or on --input, --pattern, --ones or --data', async () => {
+    ok('train', '--task', 'identity', '--hidden', '8', '--iterations', '60', '--backend', backend, '--out', name('identity.json'), '--quiet');
+    const rnn = await RNN.fromJSON(readFileSync(at(name('identity.json')), 'utf8'), { backend });
+    const predictions = (xs: ArrayLike<ArrayLike<number>>): number[] => {
+      rnn.resetHistory();
+      return rnn.predict(xs);
+    };
+    const { xs, targets } = identityDataset(10, 3, { seed: '1', delay: 1 });
+    const own = ok('predict', '--model', name('identity.json'), '--backend', backend);
+    const right = predictions(xs).filter((p, t) => p === targets[t]).length;
+    expect(own).toBe(`predictions: [${predictions(xs).join(', ')}]\ntargets:     [${targets.join(', ')}]\nright: ${right} of 10\n`);
+
+    const json = (...args: string[]) => JSON.parse(ok('predict', '--model', name('identity.json'), '--backend', backend, '--json', ...args));
+    const input = [[0.5, 0, 1], [1, 1, 1]];
+    expect(json('--input', JSON.stringify(input)).predictions).toEqual(predictions(input));
+    expect(json('--pattern', '2,0,1').predictions).toEqual(predictions([[0, 0, 1], [1, 0, 0], [0, 1, 0]]));
+    const ones = json('--ones', '3');
+    expect(ones.predictions).toEqual(predictions([[1, 1, 1], [1, 1, 1], [1, 1, 1]]));
+    rnn.resetHistory();
+    expect(ones.probabilities).toEqual(rnn.forward([[1, 1, 1], [1, 1, 1], [1, 1, 1]]).map((p) => Array.from(p)));
+    const fromData = json('--data', 'data3.json');
+    expect(fromData.targets).toEqual([2, 0, 1]);
+    expect(fromData.predictions).toEqual(predictions([[0, 0, 1], [1, 0, 0], [0, 1, 0]]));
+  });
+
+  it('export writes safetensors that load back to the same parameters', async () => {
+    ok('train', '--task', 'constant', '--hidden', '4', '--iterations', '10', '--backend', backend, '--out', name('export.json'), '--quiet');
+    const out = ok('export', '--model', name('export.json'), '--out', name('export.safetensors'));
+    expect(out).toMatch(/torch.nn.RNN\(3, 4\) as rnn \+ torch.nn.Linear\(4, 3\) as fc/);
+    const loaded = await RNN.fromSafetensors(readFileSync(at(name('export.safetensors'))), { backend: 'ts' });
+    expect(bits(loaded)).toBe(await loadBits(name('export.json')));
+  });
+});
+
+describe('rnn-wasm train, interrupted', () => {
+  it('Ctrl-C (SIGINT) stops training, saves the model so far and exits 130', async () => {
+    const child = spawn(process.execPath, [CLI, 'train', '--task', 'periodic', '--hidden', '4', '--iterations', '1000000', '--out', 'interrupted.json'], { cwd: dir });
+    let stdout = '', stderr = '', sent = false;
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      // The first line is printed once Ctrl-C is handled; a second Ctrl-C would end the process.
+      if (!sent && /^task /.test(stdout)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    const message = /^rnn-wasm train: interrupted after (\d+) iterations; interrupted.json holds the model so far \(continue with --resume interrupted.json\)\n$/.exec(stderr);
+    expect(message, stderr).not.toBeNull();
+    const file = readModelFile('interrupted.json');
+    expect((file.meta as { training: { iterations: number } }).training.iterations).toBe(Number(message![1]));
+    await expect(RNN.fromJSON(file, { backend: 'ts' })).resolves.toBeInstanceOf(RNN);
+  });
+});
+
+describe('rnn-wasm demo', () => {
+  it("runs the notebook's experiments as npm start does, and exits 0 when all are solved", () => {
+    const out = ok('demo', '--iterations', '200', '--backend', 'ts');
+    expect(out).toMatch(/^The notebook's experiments: ts backend, train\(xs, targets, 200, 0.01\), seed 1/);
+    for (const task of ['constant 0', 'constant 1', 'constant 2', 'periodic \\[0,1\\]', 'periodic \\[0,1,2\\]', 'identity \\(delay 1\\)']) {
+      expect(out).toMatch(new RegExp(`^${task} +\\d+ +\\d+ `, 'm'));
+    }
+  });
+
+  it('exits 1 when an experiment is not solved', () => {
+    const run = cli('demo', '--iterations', '0', '--backend', 'ts');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/not in 0/);
+  });
+});
+
+describe('bad arguments: exit 2, one line on stderr, no stack trace', () => {
+  const train = ['train', '--task', 'constant', '--hidden', '3', '--iterations', '2', '--out', 'x.json'];
+  const CASES: [string, string[], RegExp][] = [
+    ['an unknown command', ['fit'], /^rnn-wasm: unknown command "fit" \(commands: train, predict, sample, export, demo; see --help\)$/],
+    ['an unknown flag', [...train, '--epochs', '3'], /^rnn-wasm train: Unknown option '--epochs'.*\(see --help\)$/],
+    ['a stray word', [...train, 'extra'], /^rnn-wasm train: Unexpected argument 'extra'/],
+    ['a flag without its value', ['train', '--hidden'], /^rnn-wasm train: Option '--hidden <value>' argument missing/],
+    ['no --out', train.slice(0, -2), /^rnn-wasm train: --out is required \(see --help\)$/],
+    ['no --iterations', ['train', '--task', 'constant', '--hidden', '3', '--out', 'x.json'], /^rnn-wasm train: --iterations is required/],
+    ['no task', ['train', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --task \(one of: constant, periodic, identity, text\) or --data is required/],
+    ['no --hidden', ['train', '--task', 'constant', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --hidden is required/],
+    ['an unknown task', ['train', '--task', 'music', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --task must be one of: constant, periodic, identity, text, got "music"$/],
+    ['an unknown optimiser', [...train, '--optimizer', 'lbfgs'], /^rnn-wasm train: --optimizer must be one of: rprop, irprop\+, rprop-notebook, sgd, momentum, adagrad, adam, got "lbfgs"$/],
+    ['a text task without its text', ['train', '--task', 'text', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --task text needs --text FILE$/],
+    ['a text too short', ['train', '--task', 'text', '--text', 'short.txt', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --text short.txt: the text must have at least 2 characters, got 1$/],
+    ['--text for another task', [...train, '--text', 'text.txt'], /^rnn-wasm train: --text does not apply to --task constant$/],
+    ['negative iterations', [...train, '--iterations=-1'], /^rnn-wasm train: --iterations must be an integer in \[0, 1000000000\], got "-1"$/],
+    ['fractional iterations', [...train, '--iterations', '2.5'], /^rnn-wasm train: --iterations must be an integer/],
+    ['zero hidden units', [...train, '--hidden', '0'], /^rnn-wasm train: --hidden must be an integer in \[1, 65536\], got "0"$/],
+    ['a learning rate that is not a number', [...train, '--lr', 'fast'], /^rnn-wasm train: --lr must be a finite number >= 0, got "fast"$/],
+    ['a negative learning rate', [...train, '--lr=-0.1'], /^rnn-wasm train: --lr must be a finite number >= 0, got "-0.1"$/],
+    ['an unknown backend', [...train, '--backend', 'gpu'], /^rnn-wasm train: --backend must be one of: wasm, ts, got "gpu"$/],
+    ['an unknown init', [...train, '--init', 'xavier'], /^rnn-wasm train: --init must be one of: uniform, notebook, got "xavier"$/],
+    ['a constant out of range', [...train, '--value', '3'], /^rnn-wasm train: --value must be an integer in \[0, 2\], got "3"$/],
+    ['a pattern out of range', ['train', '--task', 'periodic', '--pattern', '0,5', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --pattern must be a comma-separated list of integers in \[0, 2\], got "0,5"$/],
+    ['a flag of another task', [...train, '--pattern', '0,1'], /^rnn-wasm train: --pattern does not apply to --task constant$/],
+    ['a task flag without a task', ['train', '--resume', 'x.json', '--delay', '2', '--iterations', '2', '--out', 'y.json'], /^rnn-wasm train: --delay needs --task/],
+    ['both --task and --data', [...train, '--data', 'data.json'], /^rnn-wasm train: give --task or --data, not both$/],
+    ['a missing data file', ['train', '--data', 'none.json', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --data: cannot read none.json \(ENOENT\)$/],
+    ['a truncated data file', ['train', '--data', 'broken.json', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --data: broken.json is not valid JSON/],
+    ['a ragged data file', ['train', '--data', 'ragged.json', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --data ragged.json: xs\[1\] must have length 2 \(inputDim\), got length 3$/],
+    ['--hidden when resuming', ['train', '--resume', 'v2.json', '--hidden', '4', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --hidden comes from the model file when resuming; leave it out$/],
+    ['resuming a missing model', ['train', '--resume', 'none.json', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --resume: cannot read none.json \(ENOENT\)$/],
+    ['resuming a model of a newer version', ['train', '--resume', 'v2.json', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --resume v2.json: RNN.fromJSON: model file version 2 is not supported \(this rnn-wasm reads version 1\)$/],
+    ['an --out that cannot be written', [...train.slice(0, -2), '--out', join('no-such-dir', 'x.json')], /^rnn-wasm train: --out: cannot write no-such-dir\/x.json \(ENOENT\)$/],
+    ['predict without --model', ['predict', '--ones', '3'], /^rnn-wasm predict: --model is required/],
+    ['predict on a file that is not a model', ['predict', '--model', 'data.json'], /^rnn-wasm predict: --model data.json: RNN.fromJSON: not an rnn-wasm model file/],
+    ['predict on a truncated model', ['predict', '--model', 'broken.json'], /^rnn-wasm predict: --model broken.json: RNN.fromJSON: json is not valid JSON, is the file truncated\?/],
+    ['predict with --input that is not JSON', ['predict', '--model', 'model.json', '--input', '[[1,0'], /^rnn-wasm predict: --input must be JSON/],
+    ['predict with vectors of the wrong length', ['predict', '--model', 'model.json', '--input', '[[1,0,0],[1,0]]'], /^rnn-wasm predict: the input\[1\] must have length 3 \(inputDim\), got length 2$/],
+    ['predict with a pattern out of range', ['predict', '--model', 'model.json', '--pattern', '3'], /^rnn-wasm predict: --pattern must be a comma-separated list of integers in \[0, 2\], got "3"$/],
+    ['predict with two sequences', ['predict', '--model', 'model.json', '--ones', '2', '--pattern', '1'], /^rnn-wasm predict: give one of --input, --pattern, --ones, --data, not --pattern and --ones$/],
+    ['predict with a data file of other sizes', ['predict', '--model', 'model.json', '--data', 'data.json'], /^rnn-wasm predict: the input\[0\] must have length 3 \(inputDim\), got length 2$/],
+    ['sample without --length', ['sample', '--model', 'model.json'], /^rnn-wasm sample: --length is required/],
+    ['sample from a model not trained on text', ['sample', '--model', 'model.json', '--length', '5'], /^rnn-wasm sample: --model model.json was not trained with --task text, so it keeps no vocabulary to sample from$/],
+    ['sample from a character not in the vocabulary', ['sample', '--model', 'text-model.json', '--length', '5', '--start', 'z'], /^rnn-wasm sample: --start must be one character of the model's vocabulary, got "z"$/],
+    ['sample at temperature 0', ['sample', '--model', 'text-model.json', '--length', '5', '--temperature', '0'], /^rnn-wasm sample: --temperature must be positive, got "0"$/],
+    ['export without --out', ['export', '--model', 'model.json'], /^rnn-wasm export: --out is required/],
+    ['export of a bad model', ['export', '--model', 'v2.json', '--out', 'x.safetensors'], /^rnn-wasm export: --model v2.json: RNN.fromJSON: model file version 2/],
+    ['demo with bad iterations', ['demo', '--iterations', 'many'], /^rnn-wasm demo: --iterations must be an integer/],
+    ['demo on an unknown backend', ['demo', '--backend', 'gpu'], /^rnn-wasm demo: --backend must be one of: wasm, ts, got "gpu"$/],
+  ];
+
+  it.each(CASES)('%s', (_, args, message) => {
+    const run = cli(...args);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.endsWith('\n')).toBe(true);
+    expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(run.stderr.trimEnd()).toMatch(message);
+    expect(existsSync(at('x.json'))).toBe(false);
+  });
+});
