@@ -1,5 +1,12 @@
 // Dense kernels over row-major f64 matrices in linear memory. Addresses are in bytes; counts
 // are in elements. Mirrored by src/backends/ts/linalg.ts.
+//
+// Built twice from this one source: with SIMD (f64x2, ASC_FEATURE_SIMD true, build/rnn.wasm) and
+// without (build/rnn.scalar.wasm). Both builds and the TS build add in the same order, so all three
+// give the same bits: a dot product keeps four running sums, of the terms j = 0, 1, 2, 3 (mod 4),
+// which are the lanes of two f64x2 accumulators, and adds them as (s0 + s2) + (s1 + s3); the other
+// kernels add one product to each element, so lanes change nothing. f64x2 has no fused
+// multiply-add, so every product is rounded before it is added, as in JavaScript.
 
 /** Address of row `r` of a matrix with `cols` columns starting at `base`. */
 // @ts-ignore: decorator
@@ -32,30 +39,67 @@ export function addTo(out: usize, a: usize, n: i32): void {
   for (let i = 0; i < n; i++) put(out, i, at(out, i) + at(a, i));
 }
 
+/** sum_j a[j] b[j], n elements, as four running sums (see the top of this file). */
+export function dot(a: usize, b: usize, n: i32): f64 {
+  let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    let s01 = f64x2.splat(0), s23 = f64x2.splat(0);
+    for (; j + 4 <= n; j += 4) {
+      const pa = a + (<usize>j << 3), pb = b + (<usize>j << 3);
+      s01 = f64x2.add(s01, f64x2.mul(v128.load(pa), v128.load(pb)));
+      s23 = f64x2.add(s23, f64x2.mul(v128.load(pa, 16), v128.load(pb, 16)));
+    }
+    if (j + 2 <= n) {
+      s01 = f64x2.add(s01, f64x2.mul(v128.load(a + (<usize>j << 3)), v128.load(b + (<usize>j << 3))));
+      j += 2;
+    }
+    s0 = f64x2.extract_lane(s01, 0);
+    s1 = f64x2.extract_lane(s01, 1);
+    s2 = f64x2.extract_lane(s23, 0);
+    s3 = f64x2.extract_lane(s23, 1);
+  } else {
+    for (; j + 4 <= n; j += 4) {
+      s0 += at(a, j) * at(b, j);
+      s1 += at(a, j + 1) * at(b, j + 1);
+      s2 += at(a, j + 2) * at(b, j + 2);
+      s3 += at(a, j + 3) * at(b, j + 3);
+    }
+    if (j + 2 <= n) {
+      s0 += at(a, j) * at(b, j);
+      s1 += at(a, j + 1) * at(b, j + 1);
+      j += 2;
+    }
+  }
+  if (j < n) s0 += at(a, j) * at(b, j);
+  return (s0 + s2) + (s1 + s3);
+}
+
 /** out += W x, where W is rows x cols. */
 export function matVecAdd(out: usize, W: usize, x: usize, rows: i32, cols: i32): void {
-  for (let i = 0; i < rows; i++) {
-    const w = row(W, i, cols);
-    let acc = 0.0;
-    for (let j = 0; j < cols; j++) acc += at(w, j) * at(x, j);
-    put(out, i, at(out, i) + acc);
+  for (let i = 0; i < rows; i++) put(out, i, at(out, i) + dot(row(W, i, cols), x, cols));
+}
+
+/** out[j] += a[j] * s for j < n: one row of W^T v or of u v^T. */
+// @ts-ignore: decorator
+@inline function axpy(out: usize, a: usize, s: f64, n: i32): void {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const sv = f64x2.splat(s);
+    for (; j + 2 <= n; j += 2) {
+      const po = out + (<usize>j << 3);
+      v128.store(po, f64x2.add(v128.load(po), f64x2.mul(v128.load(a + (<usize>j << 3)), sv)));
+    }
   }
+  for (; j < n; j++) put(out, j, at(out, j) + at(a, j) * s);
 }
 
 /** out += W^T v, where W is rows x cols (out has cols elements, v has rows). */
 export function matTVecAdd(out: usize, W: usize, v: usize, rows: i32, cols: i32): void {
-  for (let i = 0; i < rows; i++) {
-    const w = row(W, i, cols);
-    const vi = at(v, i);
-    for (let j = 0; j < cols; j++) put(out, j, at(out, j) + at(w, j) * vi);
-  }
+  for (let i = 0; i < rows; i++) axpy(out, row(W, i, cols), at(v, i), cols);
 }
 
 /** A += u v^T, where A is rows x cols, u has rows elements and v has cols. */
 export function outerAdd(A: usize, u: usize, v: usize, rows: i32, cols: i32): void {
-  for (let i = 0; i < rows; i++) {
-    const a = row(A, i, cols);
-    const ui = at(u, i);
-    for (let j = 0; j < cols; j++) put(a, j, at(a, j) + ui * at(v, j));
-  }
+  for (let i = 0; i < rows; i++) axpy(row(A, i, cols), v, at(u, i), cols);
 }

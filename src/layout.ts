@@ -13,7 +13,12 @@
  *   per step    hs ((C+1) x H)  logps (C x O)  ps (C x O)  xs (C x I)  targets (C)
  *
  * where C is the capacity: the longest sequence the block holds before it must grow. Params and
- * optimiser state are contiguous ("state", 5P numbers), so one copy saves or restores both.
+ * optimiser state are contiguous ("state", about 5P numbers), so one copy saves or restores both.
+ *
+ * Every group above (params, each optimiser vector, backup, grads, each scratch vector, each
+ * per-step region) starts on an even element, so 16-byte aligned when the block is: up to one
+ * float64 of padding before each. The five parameters stay packed (P contiguous numbers, and the
+ * gradients likewise), so rows of odd width are not aligned; f64x2 loads allow that.
  */
 export interface Layout {
   readonly I: number;
@@ -73,14 +78,19 @@ export function computeLayout(I: number, H: number, O: number, capacity: number)
     at += n;
     return start;
   };
-  const Wxh = take(H * I), Whh = take(H * H), Why = take(O * H), bh = take(H), by = take(O);
-  const rpropPrev = take(P), rpropStep = take(P), notebookPrev = take(P), notebookMult = take(P);
+  // `aligned` starts a region on an even element: 16 bytes into the block, for f64x2 loads.
+  const aligned = (n: number): number => {
+    at += at % 2;
+    return take(n);
+  };
+  const Wxh = aligned(H * I), Whh = take(H * H), Why = take(O * H), bh = take(H), by = take(O);
+  const rpropPrev = aligned(P), rpropStep = aligned(P), notebookPrev = aligned(P), notebookMult = aligned(P);
   const stateSize = at - Wxh;
-  const backup = take(stateSize);
-  const dWxh = take(H * I), dWhh = take(H * H), dWhy = take(O * H), dbh = take(H), dby = take(O);
-  const dy = take(O), dh = take(H), dhNext = take(H);
-  const hs = take((capacity + 1) * H), logps = take(capacity * O), ps = take(capacity * O);
-  const xs = take(capacity * I), targets = take(capacity);
+  const backup = aligned(stateSize);
+  const dWxh = aligned(H * I), dWhh = take(H * H), dWhy = take(O * H), dbh = take(H), dby = take(O);
+  const dy = aligned(O), dh = aligned(H), dhNext = aligned(H);
+  const hs = aligned((capacity + 1) * H), logps = aligned(capacity * O), ps = aligned(capacity * O);
+  const xs = aligned(capacity * I), targets = aligned(capacity);
   return {
     I, H, O, P, capacity,
     Wxh, Whh, Why, bh, by,

@@ -2,12 +2,13 @@
 // is changed.
 import type { Backend, BackendName } from './backend.js';
 import { TsBackend } from './backends/ts/index.js';
-import { compileCore, WasmBackend } from './backends/wasm.js';
+import { compileCore, WasmBackend, type WasmBuild } from './backends/wasm.js';
 import { checkInteger, checkRate, checkSequence, checkTargets, checkVector, show } from './errors.js';
 import { computeLayout, MAX_BLOCK_BYTES, type Layout } from './layout.js';
 import { makeRandom, type Seed } from './random.js';
 
 export type { BackendName } from './backend.js';
+export type { WasmBuild } from './backends/wasm.js';
 
 /** Options of `new RNN` and `RNN.create`. */
 export interface RNNOptions {
@@ -20,6 +21,12 @@ export interface RNNOptions {
    * 'notebook': U(0, 1), as the notebook did; it saturates tanh.
    */
   init?: 'uniform' | 'notebook';
+  /**
+   * Which build of the wasm core to run: 'simd' (f64x2) or 'scalar'. By default the SIMD build
+   * where the engine validates it, else the scalar one. Both compute the same bits; the choice
+   * is for benchmarks and tests. Ignored by the 'ts' backend.
+   */
+  wasmBuild?: WasmBuild;
 }
 
 /** An input vector, of length inputDim. */
@@ -76,34 +83,46 @@ const INITIAL_CAPACITY = 16;
 
 /**
  * Compiles the wasm core, once; later calls return at once. Needed before `new RNN(...)` with the
- * wasm backend; `RNN.create` calls it for you.
+ * wasm backend; `RNN.create` calls it for you. Without an argument it compiles the build this
+ * engine runs best (SIMD where `WebAssembly.validate` accepts it); `init('scalar')` or
+ * `init('simd')` compiles that one, for models created with the `wasmBuild` option.
  *
  * @example
  * await init();
  * const rnn = new RNN(3, 5, 3, { seed: 1 });
+ * await init('scalar');
+ * const scalar = new RNN(3, 5, 3, { seed: 1, wasmBuild: 'scalar' });
  */
-export async function init(): Promise<void> {
-  await compileCore();
+export async function init(wasmBuild?: WasmBuild): Promise<void> {
+  if (wasmBuild !== undefined) checkWasmBuild('init', 'wasmBuild', wasmBuild);
+  await compileCore(wasmBuild);
 }
 
-function checkOptions(options: unknown): Required<Pick<RNNOptions, 'backend' | 'init'>> & { seed?: Seed } {
+function checkWasmBuild(where: string, name: string, value: unknown): asserts value is WasmBuild {
+  if (value !== 'simd' && value !== 'scalar') {
+    throw new TypeError(`${where}: ${name} must be 'simd' or 'scalar', got ${show(value)}`);
+  }
+}
+
+function checkOptions(options: unknown): Required<Pick<RNNOptions, 'backend' | 'init'>> & { seed?: Seed; wasmBuild?: WasmBuild } {
   const where = 'RNN';
   if (options === undefined) return { backend: 'wasm', init: 'uniform' };
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
   }
-  const known = ['seed', 'backend', 'init'];
+  const known = ['seed', 'backend', 'init', 'wasmBuild'];
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) throw new TypeError(`${where}: unknown option '${key}' (known: ${known.join(', ')})`);
   }
-  const { seed, backend = 'wasm', init = 'uniform' } = options as RNNOptions;
+  const { seed, backend = 'wasm', init = 'uniform', wasmBuild } = options as RNNOptions;
   if (backend !== 'wasm' && backend !== 'ts') {
     throw new TypeError(`${where}: options.backend must be 'wasm' or 'ts', got ${show(backend)}`);
   }
   if (init !== 'uniform' && init !== 'notebook') {
     throw new TypeError(`${where}: options.init must be 'uniform' or 'notebook', got ${show(init)}`);
   }
-  return { seed, backend, init };
+  if (wasmBuild !== undefined) checkWasmBuild(where, 'options.wasmBuild', wasmBuild);
+  return { seed, backend, init, wasmBuild };
 }
 
 function argmax(m: Float64Array, start: number, n: number): number {
@@ -143,7 +162,8 @@ export class RNN {
    * const rnn = await RNN.create(3, 5, 3, { seed: 'abc', backend: 'ts' });
    */
   static async create(inputDim: number, hiddenDim: number, outputDim: number, options?: RNNOptions): Promise<RNN> {
-    if (checkOptions(options).backend === 'wasm') await init();
+    const opts = checkOptions(options);
+    if (opts.backend === 'wasm') await init(opts.wasmBuild);
     return new RNN(inputDim, hiddenDim, outputDim, options);
   }
 
@@ -166,7 +186,7 @@ export class RNN {
     }
     const random = makeRandom(where, opts.seed);
     this.core = opts.backend === 'wasm'
-      ? new WasmBackend(inputDim, hiddenDim, outputDim, INITIAL_CAPACITY)
+      ? new WasmBackend(inputDim, hiddenDim, outputDim, INITIAL_CAPACITY, opts.wasmBuild)
       : new TsBackend(inputDim, hiddenDim, outputDim, INITIAL_CAPACITY);
     this.inputDim = inputDim;
     this.hiddenDim = hiddenDim;

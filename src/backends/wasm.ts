@@ -32,10 +32,21 @@ const STRUCT_BYTES = 4 * (SIZE_FIELDS.length + ADDRESS_FIELDS.length);
 const PAGE_BYTES = 65536;
 const ALIGN = 16;
 
-let compiled: WebAssembly.Module | undefined;
-let compiling: Promise<WebAssembly.Module> | undefined;
+/**
+ * The two builds of assembly/, from the same sources: with f64x2 SIMD, and without for engines
+ * that lack it. They compute the same bits (see assembly/linalg.ts).
+ */
+export type WasmBuild = 'simd' | 'scalar';
+const FILES: Record<WasmBuild, string> = { simd: 'rnn.wasm', scalar: 'rnn.scalar.wasm' };
 
-async function loadBytes(url: URL): Promise<BufferSource> {
+const compiled = new Map<WasmBuild, WebAssembly.Module>();
+const compiling = new Map<WasmBuild | 'auto', Promise<WasmBuild>>();
+/** The build `compileCore()` chose for this engine, once it has. */
+let preferred: WasmBuild | undefined;
+
+/** Reads one of the files in build/: the one place that knows where they are and how to get them. */
+async function loadWasm(file: string): Promise<BufferSource> {
+  const url = new URL(`../../build/${file}`, import.meta.url);
   if (url.protocol === 'file:') {
     const { readFile } = await import('node:fs/promises');
     return readFile(url);
@@ -45,26 +56,45 @@ async function loadBytes(url: URL): Promise<BufferSource> {
   return response.arrayBuffer();
 }
 
-/** Compiles the wasm core once; later calls return the same promise. A failed load can be retried. */
-export function compileCore(): Promise<WebAssembly.Module> {
-  compiling ??= loadBytes(new URL('../../build/rnn.wasm', import.meta.url))
-    .then((bytes) => WebAssembly.compile(bytes))
-    .then((module) => (compiled = module))
-    .catch((error: unknown) => {
-      compiling = undefined;
-      throw error;
-    });
-  return compiling;
+async function compileBuild(build: WasmBuild, bytes?: BufferSource): Promise<WasmBuild> {
+  compiled.set(build, await WebAssembly.compile(bytes ?? await loadWasm(FILES[build])));
+  return build;
 }
 
-export function isCoreCompiled(): boolean {
-  return compiled !== undefined;
+/** The SIMD build where the engine validates it, the scalar build otherwise. */
+async function compileBest(): Promise<WasmBuild> {
+  const bytes = await loadWasm(FILES.simd);
+  const build = WebAssembly.validate(bytes) ? await compileBuild('simd', bytes) : await compileBuild('scalar');
+  preferred = build;
+  return build;
+}
+
+/**
+ * Compiles a build of the wasm core once (by default the best this engine runs) and resolves to
+ * the build compiled; later calls return the same promise. A failed load can be retried.
+ */
+export function compileCore(build?: WasmBuild): Promise<WasmBuild> {
+  const key = build ?? 'auto';
+  let promise = compiling.get(key);
+  if (promise === undefined) {
+    promise = (build === undefined ? compileBest() : compileBuild(build)).catch((error: unknown) => {
+      compiling.delete(key);
+      throw error;
+    });
+    compiling.set(key, promise);
+  }
+  return promise;
+}
+
+export function isCoreCompiled(build?: WasmBuild): boolean {
+  return build === undefined ? preferred !== undefined : compiled.has(build);
 }
 
 const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 
 export class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
+  readonly build: WasmBuild;
   layout: Layout;
   data: Float64Array;
   private readonly core: CoreExports;
@@ -72,12 +102,15 @@ export class WasmBackend implements Backend {
   private readonly struct: number;
   private readonly block: number;
 
-  /** Instantiates synchronously: call `compileCore` first. */
-  constructor(I: number, H: number, O: number, capacity: number) {
-    if (compiled === undefined) {
-      throw new Error("rnn-wasm: the wasm core is not compiled yet: await init() first, or use 'await RNN.create(...)'");
+  /** Instantiates synchronously: call `compileCore(build)` first. */
+  constructor(I: number, H: number, O: number, capacity: number, build: WasmBuild | undefined = preferred) {
+    const module = build === undefined ? undefined : compiled.get(build);
+    if (build === undefined || module === undefined) {
+      const call = build === undefined ? 'init()' : `init('${build}')`;
+      throw new Error(`rnn-wasm: the wasm core is not compiled yet: await ${call} first, or use 'await RNN.create(...)'`);
     }
-    this.core = instantiateSync<CoreExports>(compiled, {}).exports;
+    this.build = build;
+    this.core = instantiateSync<CoreExports>(module, {}).exports;
     this.struct = align(this.core.heapBase());
     this.block = align(this.struct + STRUCT_BYTES);
     this.layout = computeLayout(I, H, O, capacity);
@@ -96,6 +129,11 @@ export class WasmBackend implements Backend {
     for (const field of SIZE_FIELDS) struct[k++] = layout[field];
     for (const field of ADDRESS_FIELDS) struct[k++] = this.block + 8 * layout[field];
     return new Float64Array(memory.buffer, this.block, layout.size);
+  }
+
+  /** Bytes of this model's linear memory: the module's static data, then the block. */
+  get memoryBytes(): number {
+    return this.core.memory.buffer.byteLength;
   }
 
   reserve(steps: number): void {
