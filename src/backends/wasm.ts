@@ -35,6 +35,11 @@ const ALIGN = 16;
 /**
  * The two builds of assembly/, from the same sources: with f64x2 SIMD, and without for engines
  * that lack it. They compute the same bits (see assembly/linalg.ts).
+ *
+ * @example
+ * const build: WasmBuild = 'scalar';
+ * await init(build);
+ * const rnn = new RNN(3, 5, 3, { wasmBuild: build });
  */
 export type WasmBuild = 'simd' | 'scalar';
 const FILES: Record<WasmBuild, string> = { simd: 'rnn.wasm', scalar: 'rnn.scalar.wasm' };
