@@ -24,7 +24,8 @@ export interface RNNOptions {
   /**
    * Which build of the wasm core to run: 'simd' (f64x2) or 'scalar'. By default the SIMD build
    * where the engine validates it, else the scalar one. Both compute the same bits; the choice
-   * is for benchmarks and tests. Ignored by the 'ts' backend.
+   * is for benchmarks and tests. Ignored by the 'ts' backend. Where the engine has no wasm SIMD,
+   * 'simd' fails with the engine's `WebAssembly.CompileError`.
    */
   wasmBuild?: WasmBuild;
 }
