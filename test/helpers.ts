@@ -12,7 +12,7 @@ export function coreOptions(core: Core): RNNOptions {
   return core === 'ts' ? { backend: 'ts' } : { backend: 'wasm', wasmBuild: core === 'wasm-simd' ? 'simd' : 'scalar' };
 }
 
-export function backendOf(core: Core): BackendName {
+export function backendNameOf(core: Core): BackendName {
   return core === 'ts' ? 'ts' : 'wasm';
 }
 
