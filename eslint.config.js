@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   // assembly/ is AssemblyScript (decorators on functions are not TypeScript): asc and
   // assembly/tsconfig.json check it.
-  { ignores: ['build/', 'dist/', 'node_modules/', 'assembly/', 'coverage/', 'test-results/'] },
+  { ignores: ['build/', 'dist/', 'node_modules/', 'assembly/', 'coverage/', 'test-results/', 'bench/peers/build/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   // Scripts, benchmarks and tests run in Node; the library itself must also run in browsers.

@@ -4,6 +4,7 @@ import { Layout } from './layout';
 import * as fwd from './forward';
 import * as bwd from './backward';
 import * as optim from './optim';
+import * as mathf from './mathf';
 
 /** First free byte after the module's static data: models lay their block out from here. */
 export function heapBase(): usize {
@@ -56,4 +57,17 @@ export function irpropPlus(layout: usize, lr: f64, lossRose: i32): i32 {
 
 export function rpropNotebook(layout: usize, lr: f64): i32 {
   return optim.rpropNotebook(changetype<Layout>(layout), lr);
+}
+
+/** The portable elementary functions, exported so that tests can compare them with the TS build's. */
+export function tanh(x: f64): f64 {
+  return mathf.tanh(x);
+}
+
+export function exp(x: f64): f64 {
+  return mathf.exp(x);
+}
+
+export function log(x: f64): f64 {
+  return mathf.log(x);
 }

@@ -1,7 +1,7 @@
 // rnn-wasm: vanilla (Elman) recurrent networks with a WebAssembly core.
 export { init, RNN } from './rnn.js';
 export type {
-  BackendName, Gradients, GradientsLike, Params, ParamsLike, RNNOptions, Sequence, TrainResult, Vector,
+  BackendName, Gradients, GradientsLike, Params, ParamsLike, RNNOptions, Sequence, TrainResult, Vector, WasmBuild,
 } from './rnn.js';
 export type { Example, FitOptions, Progress, TrainOptions } from './training.js';
 export { DEFAULT_LEARNING_RATES, OPTIMIZERS } from './optimizers.js';

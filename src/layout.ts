@@ -9,7 +9,7 @@
  *   optimiser   opt0  opt1  opt2 (P each), optInfo (OPT_INFO_SIZE)        3P + 4
  *   backup      a copy of params and optimiser state, to undo a step          4P + 4
  *   grads       dWxh  dWhh  dWhy  dbh  dby (same order as params)            P
- *   scratch     dy (O)  dh (H)  dhNext (H)
+ *   scratch     dy (O)  dh (H)  dhNext (H)  stepLoss (1)
  *   per step    hs ((C+1) x H)  logps (C x O)  ps (C x O)  xs (C x I)  targets (C)
  *
  * where C is the capacity: the longest sequence the block holds before it must grow. Params and
@@ -24,6 +24,11 @@
  *   momentum         opt0 velocity
  *   adagrad          opt0 sum of squared gradients
  *   adam             opt0 first moment        opt1 second moment
+ *
+ * Every group above (params, each optimiser vector, backup, grads, each scratch vector, each
+ * per-step region) starts on an even element, so 16-byte aligned when the block is: up to one
+ * float64 of padding before each. The five parameters stay packed (P contiguous numbers, and the
+ * gradients likewise), so rows of odd width are not aligned; f64x2 loads allow that.
  */
 export interface Layout {
   readonly I: number;
@@ -54,6 +59,8 @@ export interface Layout {
   readonly dy: number;
   readonly dh: number;
   readonly dhNext: number;
+  /** The loss that the update being applied belongs to (iRprop+ compares it with the last one). */
+  readonly stepLoss: number;
   readonly hs: number;
   readonly logps: number;
   readonly ps: number;
@@ -98,20 +105,25 @@ export function computeLayout(I: number, H: number, O: number, capacity: number)
     at += n;
     return start;
   };
-  const Wxh = take(H * I), Whh = take(H * H), Why = take(O * H), bh = take(H), by = take(O);
-  const opt0 = take(P), opt1 = take(P), opt2 = take(P), optInfo = take(OPT_INFO_SIZE);
+  // `aligned` starts a region on an even element: 16 bytes into the block, for f64x2 loads.
+  const aligned = (n: number): number => {
+    at += at % 2;
+    return take(n);
+  };
+  const Wxh = aligned(H * I), Whh = take(H * H), Why = take(O * H), bh = take(H), by = take(O);
+  const opt0 = aligned(P), opt1 = aligned(P), opt2 = aligned(P), optInfo = aligned(OPT_INFO_SIZE);
   const stateSize = at - Wxh;
-  const backup = take(stateSize);
-  const dWxh = take(H * I), dWhh = take(H * H), dWhy = take(O * H), dbh = take(H), dby = take(O);
-  const dy = take(O), dh = take(H), dhNext = take(H);
-  const hs = take((capacity + 1) * H), logps = take(capacity * O), ps = take(capacity * O);
-  const xs = take(capacity * I), targets = take(capacity);
+  const backup = aligned(stateSize);
+  const dWxh = aligned(H * I), dWhh = take(H * H), dWhy = take(O * H), dbh = take(H), dby = take(O);
+  const dy = aligned(O), dh = aligned(H), dhNext = aligned(H), stepLoss = aligned(1);
+  const hs = aligned((capacity + 1) * H), logps = aligned(capacity * O), ps = aligned(capacity * O);
+  const xs = aligned(capacity * I), targets = aligned(capacity);
   return {
     I, H, O, P, capacity,
     Wxh, Whh, Why, bh, by,
     opt0, opt1, opt2, optInfo, stateSize, backup,
     dWxh, dWhh, dWhy, dbh, dby,
-    dy, dh, dhNext,
+    dy, dh, dhNext, stepLoss,
     hs, logps, ps, xs, targets,
     size: at,
   };

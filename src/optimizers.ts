@@ -98,11 +98,12 @@ function own(core: Backend, name: Exclude<OptimizerName, 'sgd'>): void {
 }
 
 /**
- * One update from the gradients in the backend's buffers. `loss` is the loss these gradients
- * belong to (iRprop+ compares it with the previous one; the others ignore it). Returns false when
- * the update left a parameter non-finite; the caller undoes it.
+ * One update from the gradients in the backend's buffers. The loss these gradients belong to is
+ * in the block at `stepLoss` (iRprop+ compares it with the previous one; the others ignore it):
+ * passed there rather than as an argument, so that the training loop boxes no number per
+ * iteration. Returns false when the update left a parameter non-finite; the caller undoes it.
  */
-export function applyOptimizer(core: Backend, opt: Optimizer, loss: number): boolean {
+export function applyOptimizer(core: Backend, opt: Optimizer): boolean {
   if (opt.clip !== undefined) core.clip(opt.clip);
   const lr = opt.learningRate;
   if (opt.name === 'sgd') return core.sgd(lr);
@@ -121,8 +122,8 @@ export function applyOptimizer(core: Backend, opt: Optimizer, loss: number): boo
     case 'rprop':
       return core.rprop(lr);
     case 'irprop+': {
-      const lossRose = loss > data[info + OPT_INFO.lastLoss];
-      data[info + OPT_INFO.lastLoss] = loss;
+      const lossRose = data[L.stepLoss] > data[info + OPT_INFO.lastLoss];
+      data[info + OPT_INFO.lastLoss] = data[L.stepLoss];
       return core.irpropPlus(lr, lossRose);
     }
     case 'rprop-notebook':

@@ -2,7 +2,7 @@
 // is changed.
 import type { Backend, BackendName } from './backend.js';
 import { TsBackend } from './backends/ts/index.js';
-import { compileCore, WasmBackend } from './backends/wasm.js';
+import { compileCore, WasmBackend, type WasmBuild } from './backends/wasm.js';
 import { checkInteger, checkRate, checkSequence, checkTargets, checkVector, show } from './errors.js';
 import { computeLayout, MAX_BLOCK_BYTES, type Layout } from './layout.js';
 import { checkLoadOptions, decodeModel, encodeModel, loadModel, type ModelFile, type ModelFileOptions } from './model-file.js';
@@ -10,12 +10,13 @@ import { applyOptimizer, plainOptimizer, type OptimizerName } from './optimizers
 import { paramsFromSafetensors, paramsToSafetensors } from './pytorch.js';
 import { makeRandom, type Seed } from './random.js';
 import {
-  checkExamples, checkFitOptions, checkTrainOptions, type Example, type FitOptions, type Schedule,
+  checkExamples, checkFitOptions, checkTrainOptions, type Example, type FitOptions, type FitPlan, type Schedule,
   type TrainOptions, type TrainResult,
 } from './training.js';
 
 export type { BackendName } from './backend.js';
 export type { TrainResult } from './training.js';
+export type { WasmBuild } from './backends/wasm.js';
 
 /** Options of `new RNN` and `RNN.create`. */
 export interface RNNOptions {
@@ -28,6 +29,13 @@ export interface RNNOptions {
    * 'notebook': U(0, 1), as the notebook did; it saturates tanh.
    */
   init?: 'uniform' | 'notebook';
+  /**
+   * Which build of the wasm core to run: 'simd' (f64x2) or 'scalar'. By default the SIMD build
+   * where the engine validates it, else the scalar one. Both compute the same bits; the choice
+   * is for benchmarks and tests. Ignored by the 'ts' backend. Where the engine has no wasm SIMD,
+   * 'simd' fails with the engine's `WebAssembly.CompileError`.
+   */
+  wasmBuild?: WasmBuild;
 }
 
 /** An input vector, of length inputDim. */
@@ -68,34 +76,46 @@ const INITIAL_CAPACITY = 16;
 
 /**
  * Compiles the wasm core, once; later calls return at once. Needed before `new RNN(...)` with the
- * wasm backend; `RNN.create` calls it for you.
+ * wasm backend; `RNN.create` calls it for you. Without an argument it compiles the build this
+ * engine runs best (SIMD where `WebAssembly.validate` accepts it); `init('scalar')` or
+ * `init('simd')` compiles that one, for models created with the `wasmBuild` option.
  *
  * @example
  * await init();
  * const rnn = new RNN(3, 5, 3, { seed: 1 });
+ * await init('scalar');
+ * const scalar = new RNN(3, 5, 3, { seed: 1, wasmBuild: 'scalar' });
  */
-export async function init(): Promise<void> {
-  await compileCore();
+export async function init(wasmBuild?: WasmBuild): Promise<void> {
+  if (wasmBuild !== undefined) checkWasmBuild('init', 'wasmBuild', wasmBuild);
+  await compileCore(wasmBuild);
 }
 
-function checkOptions(options: unknown): Required<Pick<RNNOptions, 'backend' | 'init'>> & { seed?: Seed } {
+function checkWasmBuild(where: string, name: string, value: unknown): asserts value is WasmBuild {
+  if (value !== 'simd' && value !== 'scalar') {
+    throw new TypeError(`${where}: ${name} must be 'simd' or 'scalar', got ${show(value)}`);
+  }
+}
+
+function checkOptions(options: unknown): Required<Pick<RNNOptions, 'backend' | 'init'>> & { seed?: Seed; wasmBuild?: WasmBuild } {
   const where = 'RNN';
   if (options === undefined) return { backend: 'wasm', init: 'uniform' };
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
   }
-  const known = ['seed', 'backend', 'init'];
+  const known = ['seed', 'backend', 'init', 'wasmBuild'];
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) throw new TypeError(`${where}: unknown option '${key}' (known: ${known.join(', ')})`);
   }
-  const { seed, backend = 'wasm', init = 'uniform' } = options as RNNOptions;
+  const { seed, backend = 'wasm', init = 'uniform', wasmBuild } = options as RNNOptions;
   if (backend !== 'wasm' && backend !== 'ts') {
     throw new TypeError(`${where}: options.backend must be 'wasm' or 'ts', got ${show(backend)}`);
   }
   if (init !== 'uniform' && init !== 'notebook') {
     throw new TypeError(`${where}: options.init must be 'uniform' or 'notebook', got ${show(init)}`);
   }
-  return { seed, backend, init };
+  if (wasmBuild !== undefined) checkWasmBuild(where, 'options.wasmBuild', wasmBuild);
+  return { seed, backend, init, wasmBuild };
 }
 
 function argmax(m: Float64Array, start: number, n: number): number {
@@ -135,7 +155,8 @@ export class RNN {
    * const rnn = await RNN.create(3, 5, 3, { seed: 'abc', backend: 'ts' });
    */
   static async create(inputDim: number, hiddenDim: number, outputDim: number, options?: RNNOptions): Promise<RNN> {
-    if (checkOptions(options).backend === 'wasm') await init();
+    const opts = checkOptions(options);
+    if (opts.backend === 'wasm') await init(opts.wasmBuild);
     return new RNN(inputDim, hiddenDim, outputDim, options);
   }
 
@@ -158,7 +179,7 @@ export class RNN {
     }
     const random = makeRandom(where, opts.seed);
     this.core = opts.backend === 'wasm'
-      ? new WasmBackend(inputDim, hiddenDim, outputDim, INITIAL_CAPACITY)
+      ? new WasmBackend(inputDim, hiddenDim, outputDim, INITIAL_CAPACITY, opts.wasmBuild)
       : new TsBackend(inputDim, hiddenDim, outputDim, INITIAL_CAPACITY);
     this.inputDim = inputDim;
     this.hiddenDim = hiddenDim;
@@ -545,7 +566,8 @@ export class RNN {
     // Save params and optimiser state, so that a step that overflows can be undone whole.
     const { Wxh, stateSize, backup } = this.L;
     data.copyWithin(backup, Wxh, Wxh + stateSize);
-    if (!applyOptimizer(this.core, plainOptimizer(optimizer, learningRate), NaN)) {
+    data[this.L.stepLoss] = NaN;
+    if (!applyOptimizer(this.core, plainOptimizer(optimizer, learningRate))) {
       data.copyWithin(Wxh, backup, backup + stateSize);
       throw new RangeError(`${where}: this step would make some weights non-finite (learningRate ${learningRate} too large?); nothing was changed`);
     }
@@ -612,7 +634,7 @@ export class RNN {
   train(xs: Sequence, targets: ArrayLike<number>, iterations: number, learningRate: number, printEvery?: number): TrainResult;
   train(xs: Sequence, targets: ArrayLike<number>, options: TrainOptions): TrainResult;
   train(xs: Sequence, targets: ArrayLike<number>, iterationsOrOptions: number | TrainOptions, learningRate?: number, printEvery?: number): TrainResult {
-    return runToEnd(this.trainSteps('RNN.train', xs, targets, iterationsOrOptions, learningRate, printEvery));
+    return runToEnd(this.trainRun('RNN.train', xs, targets, iterationsOrOptions, learningRate, printEvery));
   }
 
   /**
@@ -626,17 +648,17 @@ export class RNN {
   trainAsync(xs: Sequence, targets: ArrayLike<number>, options: TrainOptions): Promise<TrainResult>;
   trainAsync(xs: Sequence, targets: ArrayLike<number>, iterationsOrOptions: number | TrainOptions, learningRate?: number, printEvery?: number): Promise<TrainResult> {
     try {
-      return runInSlices(this.trainSteps('RNN.trainAsync', xs, targets, iterationsOrOptions, learningRate, printEvery));
+      return runInSlices(this.trainRun('RNN.trainAsync', xs, targets, iterationsOrOptions, learningRate, printEvery));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  /** Checks train's arguments at once, then returns the training as steps to run. */
-  private trainSteps(
+  /** Checks train's arguments at once, then returns the training, to run. */
+  private trainRun(
     where: string, xs: Sequence, targets: ArrayLike<number>, iterationsOrOptions: number | TrainOptions,
     learningRate?: number, printEvery?: number,
-  ): Generator<void, TrainResult> {
+  ): Run {
     this.assertIdle(where);
     checkSequence(where, 'xs', xs, this.inputDim);
     if (xs.length === 0) throw new RangeError(`${where}: xs must have at least one step, got length 0`);
@@ -657,44 +679,77 @@ export class RNN {
     return this.trainLoop(where, xs, targets, plan);
   }
 
-  private *trainLoop(where: string, xs: Sequence, targets: ArrayLike<number>, plan: Schedule & { iterations: number }): Generator<void, TrainResult> {
-    const T = xs.length;
+  /** Marks the model busy until the run it returns has finished (or thrown). */
+  private startRun(where: string, step: (deadline: number) => TrainResult | null): Run {
     this.busy = where;
-    try {
-      this.startFrom();
-      this.writeInputs(xs, 0);
-      this.writeTargets(targets);
-      const { data } = this.core;
-      const { Wxh, P, backup } = this.L;
-      const losses = new Float64Array(plan.iterations);
-      data.copyWithin(backup, Wxh, Wxh + P);
-      for (let i = 0; i < plan.iterations; i++) {
-        if (plan.signal?.aborted) return result(losses, i, 'aborted');
-        this.steps = 0;
-        this.core.forward(0, T);
-        this.steps = T;
-        const loss = this.core.loss(T);
-        if (!Number.isFinite(loss)) {
-          // The weights of the last iteration with a finite loss are in the backup.
-          data.copyWithin(Wxh, backup, backup + P);
-          return result(losses, i, 'diverged');
+    return {
+      step: (deadline) => {
+        try {
+          const done = step(deadline);
+          if (done !== null) this.busy = null;
+          return done;
+        } catch (error) {
+          this.busy = null;
+          throw error;
         }
-        losses[i] = loss;
-        if (plan.printEvery !== undefined && i % plan.printEvery === 0) this.print(targets, loss);
+      },
+    };
+  }
+
+  private trainLoop(where: string, xs: Sequence, targets: ArrayLike<number>, plan: Schedule & { iterations: number }): Run {
+    this.startFrom();
+    this.writeInputs(xs, 0);
+    this.writeTargets(targets);
+    const { data } = this.core;
+    const { Wxh, P, backup } = this.L;
+    data.copyWithin(backup, Wxh, Wxh + P);
+    const state: TrainState = {
+      T: xs.length, targets, plan, i: 0, losses: new Float64Array(plan.iterations),
+      // Only call progress when there is something to tell or check: passing the loss to a call
+      // that is not inlined boxes it, an allocation per iteration.
+      checksProgress: plan.onProgress !== undefined || plan.targetLoss !== undefined || plan.signal !== undefined,
+    };
+    return this.startRun(where, (deadline) => this.trainIterations(state, deadline));
+  }
+
+  /** Runs iterations of train until it ends or performance.now() passes the deadline. */
+  private trainIterations(state: TrainState, deadline: number): TrainResult | null {
+    const { T, targets, plan, losses, checksProgress } = state;
+    const { data } = this.core;
+    const { Wxh, P, backup, stepLoss } = this.L;
+    const { iterations } = plan;
+    let i = state.i;
+    while (i < iterations) {
+      if (plan.signal?.aborted) return result(losses, i, 'aborted');
+      this.steps = 0;
+      this.core.forward(0, T);
+      this.steps = T;
+      const loss = this.core.loss(T);
+      if (!Number.isFinite(loss)) {
+        // The weights of the last iteration with a finite loss are in the backup.
+        data.copyWithin(Wxh, backup, backup + P);
+        return result(losses, i, 'diverged');
+      }
+      losses[i] = loss;
+      if (plan.printEvery !== undefined && i % plan.printEvery === 0) this.print(targets, loss);
+      if (checksProgress) {
         const stop = this.progress(plan, i, loss);
         if (stop !== null) return result(losses, i + 1, stop);
-        data.copyWithin(backup, Wxh, Wxh + P);
-        this.core.backward(T, false);
-        if (!applyOptimizer(this.core, plan.optimizer, loss)) {
-          data.copyWithin(Wxh, backup, backup + P);
-          return result(losses, i + 1, 'diverged');
-        }
-        yield;
       }
-      return result(losses, plan.iterations, 'iterations');
-    } finally {
-      this.busy = null;
+      data.copyWithin(backup, Wxh, Wxh + P);
+      this.core.backward(T, false);
+      data[stepLoss] = loss;
+      if (!applyOptimizer(this.core, plan.optimizer)) {
+        data.copyWithin(Wxh, backup, backup + P);
+        return result(losses, i + 1, 'diverged');
+      }
+      i++;
+      if (deadline !== Infinity && performance.now() >= deadline) {
+        state.i = i;
+        return null;
+      }
     }
+    return result(losses, iterations, 'iterations');
   }
 
   /** Tells onProgress, then says whether to stop here (before this iteration's update). */
@@ -719,7 +774,7 @@ export class RNN {
    * rnn.fit(text.sequences, { epochs: 100, optimizer: 'adam', learningRate: 0.01, carryState: true });
    */
   fit(data: ArrayLike<Example>, options: FitOptions): TrainResult {
-    return runToEnd(this.fitSteps('RNN.fit', data, options));
+    return runToEnd(this.fitRun('RNN.fit', data, options));
   }
 
   /**
@@ -731,13 +786,13 @@ export class RNN {
    */
   fitAsync(data: ArrayLike<Example>, options: FitOptions): Promise<TrainResult> {
     try {
-      return runInSlices(this.fitSteps('RNN.fitAsync', data, options));
+      return runInSlices(this.fitRun('RNN.fitAsync', data, options));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  private fitSteps(where: string, data: ArrayLike<Example>, options: FitOptions): Generator<void, TrainResult> {
+  private fitRun(where: string, data: ArrayLike<Example>, options: FitOptions): Run {
     this.assertIdle(where);
     const longest = checkExamples(where, data, this.inputDim, this.outputDim);
     const plan = checkFitOptions(where, options);
@@ -746,20 +801,22 @@ export class RNN {
     return this.fitLoop(where, data, plan, random);
   }
 
-  private *fitLoop(where: string, examples: ArrayLike<Example>, plan: ReturnType<typeof checkFitOptions>, random: (() => number) | null): Generator<void, TrainResult> {
-    this.busy = where;
-    try {
-      const { data } = this.core;
-      const { Wxh, P, backup, hs, H } = this.L;
-      const n = examples.length;
-      const order = Array.from({ length: n }, (_, k) => k);
-      const losses = new Float64Array(plan.epochs);
-      data.copyWithin(backup, Wxh, Wxh + P);
-      for (let epoch = 0; epoch < plan.epochs; epoch++) {
-        if (random !== null) shuffle(order, random);
-        this.startFrom();
-        let sum = 0;
-        for (let start = 0; start < n; start += plan.batchSize) {
+  private fitLoop(where: string, examples: ArrayLike<Example>, plan: FitPlan, random: (() => number) | null): Run {
+    const { data } = this.core;
+    const { Wxh, P, backup, hs, H, stepLoss } = this.L;
+    const n = examples.length;
+    const order = Array.from({ length: n }, (_, k) => k);
+    const losses = new Float64Array(plan.epochs);
+    data.copyWithin(backup, Wxh, Wxh + P);
+    let epoch = 0, start = 0, sum = 0;
+    return this.startRun(where, (deadline) => {
+      while (epoch < plan.epochs) {
+        if (start === 0) {
+          if (random !== null) shuffle(order, random);
+          this.startFrom();
+          sum = 0;
+        }
+        while (start < n) {
           if (plan.signal?.aborted) return result(losses, epoch, 'aborted');
           const end = Math.min(start + plan.batchSize, n);
           let batchLoss = 0;
@@ -784,22 +841,24 @@ export class RNN {
           sum += batchLoss;
           data.copyWithin(backup, Wxh, Wxh + P);
           if (end - start > 1) this.core.scaleGrads(1 / (end - start));
-          if (!applyOptimizer(this.core, plan.optimizer, batchLoss / (end - start))) {
+          data[stepLoss] = batchLoss / (end - start);
+          if (!applyOptimizer(this.core, plan.optimizer)) {
             data.copyWithin(Wxh, backup, backup + P);
             return result(losses, epoch, 'diverged');
           }
-          yield;
+          start = end;
+          if (deadline !== Infinity && performance.now() >= deadline) return null;
         }
         const loss = sum / n;
         losses[epoch] = loss;
         if (plan.printEvery !== undefined && epoch % plan.printEvery === 0) console.log(`Epoch ${epoch}: loss ${loss}`);
         const stop = this.progress(plan, epoch, loss);
         if (stop !== null) return result(losses, epoch + 1, stop);
+        epoch++;
+        start = 0;
       }
       return result(losses, plan.epochs, 'iterations');
-    } finally {
-      this.busy = null;
-    }
+    });
   }
 
   /**
@@ -879,24 +938,35 @@ function shuffle(order: number[], random: () => number): void {
   }
 }
 
-function runToEnd<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-  }
+/** Where a run of train is. */
+interface TrainState {
+  T: number;
+  targets: ArrayLike<number>;
+  plan: Schedule & { iterations: number };
+  i: number;
+  losses: Float64Array;
+  checksProgress: boolean;
+}
+
+/**
+ * Training in progress: `step` runs it until it ends (returning its result) or until
+ * performance.now() passes `deadline` (returning null, to be called again).
+ */
+interface Run {
+  step(deadline: number): TrainResult | null;
+}
+
+function runToEnd(run: Run): TrainResult {
+  return run.step(Infinity) as TrainResult;
 }
 
 /** How long training runs before it yields to the event loop. */
 const SLICE_MS = 10;
 
-async function runInSlices<T>(steps: Generator<void, T>): Promise<T> {
-  let sliceStart = performance.now();
+async function runInSlices(run: Run): Promise<TrainResult> {
   for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-    if (performance.now() - sliceStart >= SLICE_MS) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      sliceStart = performance.now();
-    }
+    const done = run.step(performance.now() + SLICE_MS);
+    if (done !== null) return done;
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
 }

@@ -2,14 +2,14 @@
 // models side by side.
 import { describe, expect, it, vi } from 'vitest';
 import { RNN } from '../src/index.js';
-import { BACKENDS, create, lcg, randomSequence, randomTargets } from './helpers.js';
+import { BACKENDS, backendNameOf, create, lcg, randomSequence, randomTargets } from './helpers.js';
 
 const bits = (a: ArrayLike<number>): string => Buffer.from(Float64Array.from(a).buffer).toString('hex');
 
 describe.each(BACKENDS)('RNN on %s', (backend) => {
   it('reports its sizes and backend', async () => {
     const rnn = await create(backend, 3, 5, 2, { seed: 1 });
-    expect([rnn.inputDim, rnn.hiddenDim, rnn.outputDim, rnn.backend]).toEqual([3, 5, 2, backend]);
+    expect([rnn.inputDim, rnn.hiddenDim, rnn.outputDim, rnn.backend]).toEqual([3, 5, 2, backendNameOf(backend)]);
   });
 
   it('initialises from seedrandom: U(-1/sqrt(H), 1/sqrt(H)) by default, U(0, 1) for the notebook', async () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LEARNING_RATES, identityDataset, periodicDataset, RNN, textDataset, type ModelFile } from '../src/index.js';
-import { BACKENDS } from './helpers.js';
+import { BACKEND_NAMES } from './helpers.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'rnn-wasm-cli-'));
@@ -62,7 +62,7 @@ describe('rnn-wasm help', () => {
   });
 });
 
-describe.each(BACKENDS)('rnn-wasm train, predict and export on %s', (backend) => {
+describe.each(BACKEND_NAMES)('rnn-wasm train, predict and export on %s', (backend) => {
   const name = (file: string): string => `${backend}-${file}`;
 
   it('train saves the model the library trains with the same seed, bit for bit, and reports it', async () => {

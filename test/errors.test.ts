@@ -1,7 +1,7 @@
 // Bad input throws the documented error type with a clear message, and changes nothing.
 import { describe, expect, it } from 'vitest';
 import { RNN, type Gradients } from '../src/index.js';
-import { BACKENDS, create, digest } from './helpers.js';
+import { BACKENDS, coreOptions, create, digest } from './helpers.js';
 
 const I = 3, H = 4, O = 3;
 const XS = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
@@ -104,8 +104,9 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
     [{ init: 'zeros' }, /options.init must be 'uniform' or 'notebook', got "zeros"/],
     [{ seed: {} }, /seed must be a string or a finite number/],
     [{ sead: 1 }, /unknown option 'sead'/],
+    [{ wasmBuild: 'avx' }, /options.wasmBuild must be 'simd' or 'scalar', got "avx"/],
   ])('options %o', async (options, message) => {
-    await expect(RNN.create(3, 5, 3, { backend, ...options } as never)).rejects.toThrow(TypeError);
-    await expect(RNN.create(3, 5, 3, { backend, ...options } as never)).rejects.toThrow(message);
+    await expect(RNN.create(3, 5, 3, { ...coreOptions(backend), ...options } as never)).rejects.toThrow(TypeError);
+    await expect(RNN.create(3, 5, 3, { ...coreOptions(backend), ...options } as never)).rejects.toThrow(message);
   });
 });

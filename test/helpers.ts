@@ -1,11 +1,39 @@
-// What every test file shares: the backends the conformance suite runs on, and small measures.
+// What every test file shares: the builds the conformance suite runs on, and small measures.
 import { RNN, type BackendName, type RNNOptions } from '../src/index.js';
 
-/** Every build of the core; the conformance suite runs on each, with no exclusions. */
-export const BACKENDS: readonly BackendName[] = ['wasm', 'ts'];
+/** A build of the core: the wasm build with SIMD, the wasm build without, and the pure-TS build. */
+export type Core = 'wasm-simd' | 'wasm-scalar' | 'ts';
 
-export function create(backend: BackendName, I: number, H: number, O: number, options: RNNOptions = {}): Promise<RNN> {
-  return RNN.create(I, H, O, { ...options, backend });
+/** Every build of the core; the conformance suite runs on each, with no exclusions. */
+export const BACKENDS: readonly Core[] = ['wasm-simd', 'wasm-scalar', 'ts'];
+
+/** The options that select a core. */
+export function coreOptions(core: Core): RNNOptions {
+  return core === 'ts' ? { backend: 'ts' } : { backend: 'wasm', wasmBuild: core === 'wasm-simd' ? 'simd' : 'scalar' };
+}
+
+/** The public backend names, for tests of the `backend` option itself (the command line, files). */
+export const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'ts'];
+
+export function backendNameOf(core: Core): BackendName {
+  return core === 'ts' ? 'ts' : 'wasm';
+}
+
+export function create(core: Core, I: number, H: number, O: number, options: RNNOptions = {}): Promise<RNN> {
+  return RNN.create(I, H, O, { ...options, ...coreOptions(core) });
+}
+
+/**
+ * Where two arrays of float64s first differ in their bits (so -0 differs from 0), as a
+ * message; undefined when they are the same to the bit.
+ */
+export function bitDifference(a: ArrayLike<number>, b: ArrayLike<number>): string | undefined {
+  if (a.length !== b.length) return `lengths differ: ${a.length} vs ${b.length}`;
+  const wa = new BigUint64Array(Float64Array.from(a).buffer), wb = new BigUint64Array(Float64Array.from(b).buffer);
+  for (let i = 0; i < a.length; i++) {
+    if (wa[i] !== wb[i]) return `[${i}]: ${a[i]} vs ${b[i]}`;
+  }
+  return undefined;
 }
 
 /** Normwise relative difference ||a - b|| / max(||a||, ||b||), 0 when both are 0. */

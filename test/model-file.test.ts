@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { OPTIMIZERS, RNN, type ModelFile } from '../src/index.js';
 import { computeLayout, OPT_INFO, OPT_INFO_SIZE, OPTIMIZER_SLOTS } from '../src/layout.js';
-import { BACKENDS, create, lcg, randomSequence, randomTargets } from './helpers.js';
+import { BACKENDS, backendNameOf, create, lcg, randomSequence, randomTargets } from './helpers.js';
 
 const I = 3, H = 6, O = 4, T = 9;
 const random = lcg(2024);
@@ -43,9 +43,10 @@ describe('optimiser slots', () => {
   });
 });
 
-describe.each(BACKENDS)('model files on %s', (backend) => {
+describe.each(BACKENDS)('model files on %s', (core) => {
+  const backend = backendNameOf(core);
   it('round-trips every bit: parameters (negative zero too), optimiser state and options', async () => {
-    const rnn = await create(backend, I, H, O, { seed: 'file', init: 'notebook' });
+    const rnn = await create(core, I, H, O, { seed: 'file', init: 'notebook' });
     rnn.train(XS, TARGETS, { iterations: 7, optimizer: 'adam' });
     rnn.setParams({ by: [-0, 0, 1e-310, -Number.MAX_VALUE] });
     const text = JSON.stringify(rnn);
@@ -64,9 +65,9 @@ describe.each(BACKENDS)('model files on %s', (backend) => {
 
   it.each(OPTIMIZERS)('train N, save, load, train M equals train N + M, bit for bit (%s)', async (optimizer) => {
     const options = { optimizer, learningRate: optimizer === 'adam' ? 0.01 : undefined };
-    const whole = await create(backend, I, H, O, { seed: 5 });
+    const whole = await create(core, I, H, O, { seed: 5 });
     const wholeLosses = whole.train(XS, TARGETS, { iterations: 30, ...options }).losses;
-    const first = await create(backend, I, H, O, { seed: 5 });
+    const first = await create(core, I, H, O, { seed: 5 });
     const firstLosses = first.train(XS, TARGETS, { iterations: 12, ...options }).losses;
     const resumed = await reload(first);
     const restLosses = resumed.train(XS, TARGETS, { iterations: 18, ...options }).losses;
@@ -76,9 +77,9 @@ describe.each(BACKENDS)('model files on %s', (backend) => {
   });
 
   it('train N, save, load, train M equals train N + M, bit for bit (the notebook\'s rule)', async () => {
-    const whole = await create(backend, I, H, O, { seed: 6 });
+    const whole = await create(core, I, H, O, { seed: 6 });
     trainNotebook(whole, 20);
-    const resumed = await create(backend, I, H, O, { seed: 6 });
+    const resumed = await create(core, I, H, O, { seed: 6 });
     trainNotebook(resumed, 8);
     const loaded = await reload(resumed);
     trainNotebook(loaded, 12);
@@ -86,15 +87,15 @@ describe.each(BACKENDS)('model files on %s', (backend) => {
   });
 
   it('the optimiser state matters: a file without it resumes differently, as a fresh optimiser', async () => {
-    const whole = await create(backend, I, H, O, { seed: 5 });
+    const whole = await create(core, I, H, O, { seed: 5 });
     whole.train(XS, TARGETS, 30, 0.01);
-    const first = await create(backend, I, H, O, { seed: 5 });
+    const first = await create(core, I, H, O, { seed: 5 });
     first.train(XS, TARGETS, 12, 0.01);
     const file = first.toJSON();
     file.optimizer = { slots: {}, info: {} };
     const stateless = await RNN.fromJSON(file, { backend });
     // A missing slot keeps a new model's value: the same as a new model given these parameters.
-    const fresh = await create(backend, I, H, O, { seed: 99 });
+    const fresh = await create(core, I, H, O, { seed: 99 });
     fresh.setParams(first.getParams());
     stateless.train(XS, TARGETS, 18, 0.01);
     fresh.train(XS, TARGETS, 18, 0.01);
@@ -103,9 +104,9 @@ describe.each(BACKENDS)('model files on %s', (backend) => {
   });
 
   it("adam's step count matters: a file without it resumes differently", async () => {
-    const whole = await create(backend, I, H, O, { seed: 5 });
+    const whole = await create(core, I, H, O, { seed: 5 });
     whole.train(XS, TARGETS, { iterations: 20, optimizer: 'adam' });
-    const first = await create(backend, I, H, O, { seed: 5 });
+    const first = await create(core, I, H, O, { seed: 5 });
     first.train(XS, TARGETS, { iterations: 10, optimizer: 'adam' });
     const file = first.toJSON();
     delete file.optimizer.info.steps;
@@ -115,7 +116,7 @@ describe.each(BACKENDS)('model files on %s', (backend) => {
   });
 
   it('a file moves between backends', async () => {
-    const rnn = await create(backend, I, H, O, { seed: 8 });
+    const rnn = await create(core, I, H, O, { seed: 8 });
     rnn.train(XS, TARGETS, 5, 0.01);
     const other = backend === 'wasm' ? 'ts' : 'wasm';
     const moved = await reload(rnn, other);

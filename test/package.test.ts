@@ -100,7 +100,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`bundlers with no configuration, in c
     const assets = readdirSync(join(app, 'dist/assets'));
     const code = assets.filter((name) => name.endsWith('.js')).map((name) => readFileSync(join(app, 'dist/assets', name), 'utf8')).join('\n');
     expect(code).not.toMatch(/node:fs/);
-    expect(assets.filter((name) => name.endsWith('.wasm'))).toHaveLength(1); // emitted, then fetched
+    expect(assets.filter((name) => name.endsWith('.wasm'))).toHaveLength(2); // both builds emitted; the page fetches one
     const server = await serve({ root: join(app, 'dist'), port: 0, index: '/index.html' });
     try {
       const { title, result, failed, log } = await runApp(`${server.url}/`);
@@ -142,7 +142,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`bundlers with no configuration, in c
     });
     expect(stats.hasErrors(), stats.toString('errors-only')).toBe(false);
     const emitted = readdirSync(join(site, 'dist'));
-    expect(emitted.filter((name) => name.endsWith('.wasm'))).toHaveLength(1);
+    expect(emitted.filter((name) => name.endsWith('.wasm'))).toHaveLength(2); // the SIMD and the scalar build
     expect(readFileSync(join(site, 'dist/main.js'), 'utf8')).not.toMatch(/node:fs/);
     // webpack emits a classic script, loaded the usual way.
     writeFileSync(join(site, 'dist/index.html'), readFileSync(join(app, 'index.html'), 'utf8')

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RNN, type Params } from '../src/index.js';
-import { BACKENDS, relativeDifference } from './helpers.js';
+import { BACKENDS, bitDifference, coreOptions, type Core } from './helpers.js';
 import { stateDigest } from './internals.js';
 
 const RUNS = 60;
@@ -29,21 +29,23 @@ const net = (scale = 3, inputScale = 1e3): fc.Arbitrary<Net> =>
       });
     });
 
-async function model(backend: 'wasm' | 'ts', n: Net): Promise<RNN> {
-  const rnn = await RNN.create(n.I, n.H, n.O, { backend, seed: 1 });
+async function model(core: Core, n: Net): Promise<RNN> {
+  const rnn = await RNN.create(n.I, n.H, n.O, { ...coreOptions(core), seed: 1 });
   rnn.setParams(n.params);
   return rnn;
 }
 
 describe('properties', () => {
-  it('the builds agree on outputs, loss and gradients', async () => {
+  it('the builds agree to the bit on outputs, loss and gradients', async () => {
     await fc.assert(fc.asyncProperty(net(), async (n) => {
-      const [a, b] = await Promise.all([model('wasm', n), model('ts', n)]);
-      const ya = a.forward(n.xs), yb = b.forward(n.xs);
-      ya.forEach((y, t) => expect(relativeDifference(y, yb[t])).toBeLessThan(1e-12));
-      expect(relativeDifference([a.loss(n.targets)], [b.loss(n.targets)])).toBeLessThan(1e-12);
-      const ga = a.backward(n.xs, n.targets), gb = b.backward(n.xs, n.targets);
-      for (const k of ['dWxh', 'dWhh', 'dWhy', 'dbh', 'dby'] as const) expect(relativeDifference(ga[k], gb[k])).toBeLessThan(1e-11);
+      const [first, ...others] = await Promise.all(BACKENDS.map((core) => model(core, n)));
+      const ys = first.forward(n.xs), loss = first.loss(n.targets), grads = first.backward(n.xs, n.targets);
+      for (const other of others) {
+        other.forward(n.xs).forEach((y, t) => expect(bitDifference(y, ys[t])).toBeUndefined());
+        expect(bitDifference([other.loss(n.targets)], [loss])).toBeUndefined();
+        const g = other.backward(n.xs, n.targets);
+        for (const k of ['dWxh', 'dWhh', 'dWhy', 'dbh', 'dby'] as const) expect(bitDifference(g[k], grads[k])).toBeUndefined();
+      }
     }), { numRuns: RUNS });
   });
 
@@ -105,7 +107,7 @@ const badCalls: fc.Arbitrary<BadCall> = fc.oneof(
 
 describe.each(BACKENDS)('invalid calls change nothing (%s)', (backend) => {
   it('each throws the documented error type, and the state digest is unchanged', async () => {
-    const rnn = await RNN.create(3, 3, 3, { backend, seed: 2 }); // every vector has length 3
+    const rnn = await RNN.create(3, 3, 3, { ...coreOptions(backend), seed: 2 }); // every vector has length 3
     const xs = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
     rnn.train(xs, [0, 1, 2], { iterations: 3, optimizer: 'adam' });
     rnn.resetHistory();
@@ -127,7 +129,7 @@ describe.each(BACKENDS)('invalid calls change nothing (%s)', (backend) => {
     await fc.assert(fc.asyncProperty(fc.constantFrom(0, 1, 2), badSize, async (k, size) => {
       const sizes: unknown[] = [3, 4, 3];
       sizes[k] = size;
-      const attempt = RNN.create(sizes[0] as number, sizes[1] as number, sizes[2] as number, { backend });
+      const attempt = RNN.create(sizes[0] as number, sizes[1] as number, sizes[2] as number, coreOptions(backend));
       const error = await attempt.then(() => null, (e: unknown) => e);
       expect(error instanceof TypeError || error instanceof RangeError, String(error)).toBe(true);
     }), { numRuns: 100 });

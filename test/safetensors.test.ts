@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RNN } from '../src/index.js';
-import { BACKENDS, create, lcg, randomSequence } from './helpers.js';
+import { BACKENDS, backendNameOf, create, lcg, randomSequence } from './helpers.js';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url);
 const CHECKER = new URL('./safetensors_check.py', import.meta.url).pathname;
@@ -31,9 +31,10 @@ function parseByHand(bytes: Uint8Array): { header: Record<string, { dtype: strin
 const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 if (!hasNumpy) console.warn('python3 with numpy not found: SKIPPING the checks of safetensors files against numpy (test/safetensors_check.py)');
 
-describe.each(BACKENDS)('safetensors on %s', (backend) => {
+describe.each(BACKENDS)('safetensors on %s', (core) => {
+  const backend = backendNameOf(core);
   it('round-trips every parameter bit, negative zero included, and predicts the same', async () => {
-    const rnn = await create(backend, I, H, O, { seed: 'torch' });
+    const rnn = await create(core, I, H, O, { seed: 'torch' });
     rnn.setParams({ bh: [-0, 0, 1e-310, 0.25, -1] });
     const loaded = await RNN.fromSafetensors(rnn.toSafetensors(), { backend });
     expect(paramHex(loaded)).toEqual(paramHex(rnn));
@@ -44,7 +45,7 @@ describe.each(BACKENDS)('safetensors on %s', (backend) => {
   });
 
   it('names and shapes the tensors as torch.nn.RNN(I, H) + torch.nn.Linear(H, O), F64, covering the data', async () => {
-    const rnn = await create(backend, I, H, O, { seed: 2 });
+    const rnn = await create(core, I, H, O, { seed: 2 });
     const { header, values } = parseByHand(rnn.toSafetensors());
     const p = rnn.getParams();
     const expected: [string, number[], Float64Array][] = [

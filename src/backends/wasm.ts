@@ -40,40 +40,79 @@ const PAGE_BYTES = 65536;
 const ALIGN = 16;
 
 /**
- * Instances of disposed models, reused by the next models so that creating and disposing many
- * models allocates no new memory. Small ones only: a big memory goes to the garbage collector.
+ * Instances of disposed models, by build, reused by the next models so that creating and
+ * disposing many models allocates no new memory. Small ones only: a big memory goes to the
+ * garbage collector.
  */
-const pool: CoreExports[] = [];
+const pools: Record<WasmBuild, CoreExports[]> = { simd: [], scalar: [] };
 const POOL_SIZE = 8;
 const POOL_MAX_BYTES = 16 * 2 ** 20;
 
-let compiled: WebAssembly.Module | undefined;
-let compiling: Promise<WebAssembly.Module> | undefined;
+/**
+ * The two builds of assembly/, from the same sources: with f64x2 SIMD, and without for engines
+ * that lack it. They compute the same bits (see assembly/linalg.ts).
+ *
+ * @example
+ * const build: WasmBuild = 'scalar';
+ * await init(build);
+ * const rnn = new RNN(3, 5, 3, { wasmBuild: build });
+ */
+export type WasmBuild = 'simd' | 'scalar';
 
 /**
- * Compiles the wasm core once; later calls return the same promise. A failed load can be retried.
- * The URL is written out in full so that bundlers (Vite, webpack 5) see the file and emit it;
- * `loadWasm` reads it (from disk in Node, by fetch elsewhere, from inlined bytes in the browser bundle).
+ * Where each build's file is. Each URL is written out in full so that bundlers (Vite, webpack 5)
+ * see the file and emit it; `loadWasm` reads it (from disk in Node, by fetch elsewhere, from
+ * inlined bytes in the browser bundle).
  */
-export function compileCore(): Promise<WebAssembly.Module> {
-  compiling ??= loadWasm(new URL('../../build/rnn.wasm', import.meta.url))
-    .then((bytes) => WebAssembly.compile(bytes))
-    .then((module) => (compiled = module))
-    .catch((error: unknown) => {
-      compiling = undefined;
-      throw error;
-    });
-  return compiling;
+const FILES: Record<WasmBuild, () => URL> = {
+  simd: () => new URL('../../build/rnn.wasm', import.meta.url),
+  scalar: () => new URL('../../build/rnn.scalar.wasm', import.meta.url),
+};
+
+const compiled = new Map<WasmBuild, WebAssembly.Module>();
+const compiling = new Map<WasmBuild | 'auto', Promise<WasmBuild>>();
+/** The build `compileCore()` chose for this engine, once it has. */
+let preferred: WasmBuild | undefined;
+
+async function compileBuild(build: WasmBuild, bytes?: BufferSource): Promise<WasmBuild> {
+  compiled.set(build, await WebAssembly.compile(bytes ?? await loadWasm(FILES[build]())));
+  return build;
 }
 
-export function isCoreCompiled(): boolean {
-  return compiled !== undefined;
+/** The SIMD build where the engine validates it, the scalar build otherwise. */
+async function compileBest(): Promise<WasmBuild> {
+  const bytes = await loadWasm(FILES.simd());
+  const build = WebAssembly.validate(bytes) ? await compileBuild('simd', bytes) : await compileBuild('scalar');
+  preferred = build;
+  return build;
+}
+
+/**
+ * Compiles a build of the wasm core once (by default the best this engine runs) and resolves to
+ * the build compiled; later calls return the same promise. A failed load can be retried.
+ */
+export function compileCore(build?: WasmBuild): Promise<WasmBuild> {
+  const key = build ?? 'auto';
+  let promise = compiling.get(key);
+  if (promise === undefined) {
+    promise = (build === undefined ? compileBest() : compileBuild(build)).catch((error: unknown) => {
+      compiling.delete(key);
+      throw error;
+    });
+    compiling.set(key, promise);
+  }
+  return promise;
+}
+
+export function isCoreCompiled(build?: WasmBuild): boolean {
+  return build === undefined ? preferred !== undefined : compiled.has(build);
 }
 
 const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 
 export class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
+  readonly build: WasmBuild;
   layout: Layout;
   data: Float64Array;
   private core: CoreExports;
@@ -81,13 +120,16 @@ export class WasmBackend implements Backend {
   private readonly struct: number;
   private readonly block: number;
 
-  /** Instantiates synchronously: call `compileCore` first. */
-  constructor(I: number, H: number, O: number, capacity: number) {
-    if (compiled === undefined) {
-      throw new Error("rnn-wasm: the wasm core is not compiled yet: await init() first, or use 'await RNN.create(...)'");
+  /** Instantiates synchronously: call `compileCore(build)` first. */
+  constructor(I: number, H: number, O: number, capacity: number, build: WasmBuild | undefined = preferred) {
+    const module = build === undefined ? undefined : compiled.get(build);
+    if (build === undefined || module === undefined) {
+      const call = build === undefined ? 'init()' : `init('${build}')`;
+      throw new Error(`rnn-wasm: the wasm core is not compiled yet: await ${call} first, or use 'await RNN.create(...)'`);
     }
-    const reused = pool.pop();
-    this.core = reused ?? instantiateSync<CoreExports>(compiled, {}).exports;
+    this.build = build;
+    const reused = pools[build].pop();
+    this.core = reused ?? instantiateSync<CoreExports>(module, {}).exports;
     this.struct = align(this.core.heapBase());
     this.block = align(this.struct + STRUCT_BYTES);
     this.layout = computeLayout(I, H, O, capacity);
@@ -100,6 +142,7 @@ export class WasmBackend implements Backend {
    * to it. The facade makes sure nothing calls this backend afterwards.
    */
   dispose(): void {
+    const pool = pools[this.build];
     if (pool.length < POOL_SIZE && this.core.memory.buffer.byteLength <= POOL_MAX_BYTES) pool.push(this.core);
     this.core = null as unknown as CoreExports;
     this.data = new Float64Array(0);
@@ -117,6 +160,11 @@ export class WasmBackend implements Backend {
     for (const field of SIZE_FIELDS) struct[k++] = layout[field];
     for (const field of ADDRESS_FIELDS) struct[k++] = this.block + 8 * layout[field];
     return new Float64Array(memory.buffer, this.block, layout.size);
+  }
+
+  /** Bytes of this model's linear memory: the module's static data, then the block. */
+  get memoryBytes(): number {
+    return this.core.memory.buffer.byteLength;
   }
 
   reserve(steps: number): void {

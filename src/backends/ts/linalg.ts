@@ -1,5 +1,10 @@
 // Dense kernels over row-major float64 matrices stored in one block `m`. Offsets and counts are
 // in elements. Mirrors assembly/linalg.ts.
+//
+// The order of additions is the wasm build's, so that both give the same bits: a dot product
+// keeps four running sums, of the terms j = 0, 1, 2, 3 (mod 4) (the lanes of the wasm build's two
+// f64x2 accumulators), and adds them as (s0 + s2) + (s1 + s3); the other kernels add one product
+// to each element.
 
 /** Offset of row `r` of a matrix with `cols` columns starting at `base`. */
 export function row(base: number, r: number, cols: number): number {
@@ -21,30 +26,41 @@ export function addTo(m: Float64Array, out: number, a: number, n: number): void 
   for (let i = 0; i < n; i++) m[out + i] += m[a + i];
 }
 
+/** sum_j a[j] b[j], n elements, as four running sums (see the top of this file). */
+export function dot(m: Float64Array, a: number, b: number, n: number): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    s0 += m[a + j] * m[b + j];
+    s1 += m[a + j + 1] * m[b + j + 1];
+    s2 += m[a + j + 2] * m[b + j + 2];
+    s3 += m[a + j + 3] * m[b + j + 3];
+  }
+  if (j + 2 <= n) {
+    s0 += m[a + j] * m[b + j];
+    s1 += m[a + j + 1] * m[b + j + 1];
+    j += 2;
+  }
+  if (j < n) s0 += m[a + j] * m[b + j];
+  return (s0 + s2) + (s1 + s3);
+}
+
 /** out += W x, where W is rows x cols. */
 export function matVecAdd(m: Float64Array, out: number, W: number, x: number, rows: number, cols: number): void {
-  for (let i = 0; i < rows; i++) {
-    const w = row(W, i, cols);
-    let acc = 0;
-    for (let j = 0; j < cols; j++) acc += m[w + j] * m[x + j];
-    m[out + i] += acc;
-  }
+  for (let i = 0; i < rows; i++) m[out + i] += dot(m, row(W, i, cols), x, cols);
+}
+
+/** out[j] += a[j] * s for j < n: one row of W^T v or of u v^T. */
+function axpy(m: Float64Array, out: number, a: number, s: number, n: number): void {
+  for (let j = 0; j < n; j++) m[out + j] += m[a + j] * s;
 }
 
 /** out += W^T v, where W is rows x cols (out has cols elements, v has rows). */
 export function matTVecAdd(m: Float64Array, out: number, W: number, v: number, rows: number, cols: number): void {
-  for (let i = 0; i < rows; i++) {
-    const w = row(W, i, cols);
-    const vi = m[v + i];
-    for (let j = 0; j < cols; j++) m[out + j] += m[w + j] * vi;
-  }
+  for (let i = 0; i < rows; i++) axpy(m, out, row(W, i, cols), m[v + i], cols);
 }
 
 /** A += u v^T, where A is rows x cols, u has rows elements and v has cols. */
 export function outerAdd(m: Float64Array, A: number, u: number, v: number, rows: number, cols: number): void {
-  for (let i = 0; i < rows; i++) {
-    const a = row(A, i, cols);
-    const ui = m[u + i];
-    for (let j = 0; j < cols; j++) m[a + j] += ui * m[v + j];
-  }
+  for (let i = 0; i < rows; i++) axpy(m, row(A, i, cols), v, m[u + i], cols);
 }

@@ -1,0 +1,80 @@
+// µs per training iteration (forward over T steps, loss, BPTT, Rprop) of the wasm build with SIMD,
+// the wasm build without, the pure-TS build and, where a C compiler is present, the same iteration
+// in C (bench/native.c, cc -O3). Each round times one batch of every implementation in turn, from
+// a fresh model with the same seed; the table gives the median over the rounds and ratios of medians.
+//
+// Run with `npm run bench` (builds the library first). ROUNDS=n sets the number of rounds.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { init, RNN, type RNNOptions } from 'rnn-wasm';
+import { CASES, environment, median, table, task, time, type Case } from './measure.js';
+
+const ROUNDS = Number(process.env.ROUNDS ?? 9);
+const NATIVE_SOURCE = fileURLToPath(new URL('../../bench/native.c', import.meta.url));
+const NATIVE_BINARY = fileURLToPath(new URL('./native', import.meta.url));
+
+function compileNative(): boolean {
+  try {
+    mkdirSync(fileURLToPath(new URL('.', import.meta.url)), { recursive: true });
+    execFileSync('cc', ['-O3', '-o', NATIVE_BINARY, NATIVE_SOURCE, '-lm'], { stdio: 'inherit' });
+    return true;
+  } catch {
+    console.log('no C compiler (cc): the native column is left out');
+    return false;
+  }
+}
+
+type Timer = (c: Case) => number;
+
+function rnnTimer(options: RNNOptions): Timer {
+  return (c) => {
+    const { xs, targets } = task(c);
+    const rnn = new RNN(c.I, c.H, c.O, { seed: 1, ...options });
+    return time((n) => rnn.train(xs, targets, n, 0.01), c.iterations);
+  };
+}
+
+function nativeTimer(c: Case): number {
+  const out = execFileSync(NATIVE_BINARY, [c.I, c.H, c.O, c.T, c.iterations, 1].map(String), { encoding: 'utf8' });
+  return Number(out.split(' ')[0]);
+}
+
+async function main(): Promise<void> {
+  await init('simd');
+  await init('scalar');
+  const timers: [string, Timer][] = [
+    ['wasm-simd', rnnTimer({ wasmBuild: 'simd' })],
+    ['wasm-scalar', rnnTimer({ wasmBuild: 'scalar' })],
+    ['ts', rnnTimer({ backend: 'ts' })],
+  ];
+  if (compileNative()) timers.push(['C -O3', nativeTimer]);
+  console.log(environment());
+  console.log(`median of ${ROUNDS} interleaved rounds, µs per training iteration (lower is better)\n`);
+
+  const rows: string[][] = [];
+  for (const c of CASES) {
+    for (const [, timer] of timers) timer(c); // warm up
+    const samples = timers.map((): number[] => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      // Rotate the order, so that no implementation always runs right after another.
+      for (let k = 0; k < timers.length; k++) {
+        const j = (k + round) % timers.length;
+        samples[j].push(timers[j][1](c));
+      }
+    }
+    const [simd, scalar, ts, native] = samples.map(median);
+    const ratio = (a: number, b: number) => (b === undefined ? '-' : `${(a / b).toFixed(2)}x`);
+    rows.push([
+      `(${c.I}, ${c.H}, ${c.O}, ${c.T})`,
+      simd.toFixed(1), scalar.toFixed(1), ts.toFixed(1), native === undefined ? '-' : native.toFixed(1),
+      ratio(ts, simd), ratio(ts, scalar), ratio(scalar, simd), native === undefined ? '-' : ratio(simd, native),
+    ]);
+  }
+  console.log(table(
+    ['(I, H, O, T)', 'wasm-simd', 'wasm-scalar', 'ts', 'C -O3', 'ts/simd', 'ts/scalar', 'scalar/simd', 'simd/C'],
+    rows,
+  ));
+}
+
+await main();

@@ -1,0 +1,43 @@
+// Measures the JS heap that rnn.train allocates, with V8's sampling heap profiler, for a few and
+// for many iterations, on the built package (dist/) as users run it: a test runner's transforms
+// would change what the engine optimises. Prints { few, many } in bytes.
+//   node test/probes/allocation.mjs simd|scalar
+// (The pure-TS build allocates a little per iteration, in its portable expm1: see README.)
+import { Session } from 'node:inspector/promises';
+import { RNN } from '../../dist/index.js';
+
+const core = process.argv[2] ?? 'simd';
+let seed = 5;
+const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+const xs = Array.from({ length: 25 }, () => Array.from({ length: 3 }, () => 2 * random() - 1));
+const targets = Array.from({ length: 25 }, () => Math.floor(random() * 3));
+const options = { backend: 'wasm', wasmBuild: core };
+const rnn = await RNN.create(3, 20, 3, { seed: 5, ...options });
+const train = (iterations) => rnn.train(xs, targets, iterations, 0.01);
+
+const session = new Session();
+session.connect();
+await session.post('HeapProfiler.enable');
+
+/** Bytes allocated under `train` (and what it calls), sampled every 32 bytes or so. */
+async function allocated(iterations) {
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 32, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true,
+  });
+  train(iterations);
+  const { profile } = await session.post('HeapProfiler.stopSampling');
+  let bytes = 0;
+  const walk = (node, inside) => {
+    const inTrain = inside || node.callFrame.functionName === 'train';
+    if (inTrain) bytes += node.selfSize;
+    for (const child of node.children) walk(child, inTrain);
+  };
+  walk(profile.head, false);
+  return bytes;
+}
+
+train(3000); // warm up: let the engine optimise the loop
+const few = await allocated(1000);
+const many = await allocated(21000);
+session.disconnect();
+console.log(JSON.stringify({ few, many }));
