@@ -166,8 +166,30 @@ function formatUs(us) {
   return us >= 100 ? us.toFixed(0) : us.toFixed(1);
 }
 
+/** Points the loss curve keeps at most: beyond it, every other one is dropped. */
+const CURVE_POINTS = 2048;
+
+/**
+ * The loss of every `stride`-th iteration (or epoch), so that a long run keeps a bounded curve:
+ * when it is full, every other point is dropped and the stride doubles.
+ */
+class Curve {
+  values = [];
+  stride = 1;
+  count = 0;
+
+  push(value) {
+    if (this.count++ % this.stride !== 0) return;
+    this.values.push(value);
+    if (this.values.length === CURVE_POINTS) {
+      this.values = this.values.filter((_, i) => i % 2 === 0);
+      this.stride *= 2;
+    }
+  }
+}
+
 // What the page shows, redrawn at most once a frame.
-const view = { kind: 'sequence', unit: 'iteration', losses: [], predictions: [], targets: [], uniform: undefined, dirty: false };
+const view = { kind: 'sequence', unit: 'iteration', curve: new Curve(), predictions: [], targets: [], uniform: undefined, dirty: false };
 
 function requestDraw() {
   if (view.dirty) return;
@@ -193,15 +215,20 @@ function drawCurve() {
   ctx.lineWidth = 2;
   ctx.setLineDash([]);
   ctx.strokeRect(pad.left, pad.top, w, h);
-  const losses = view.losses;
-  if (losses.length === 0) return;
+  const { values, stride } = view.curve;
+  if (values.length === 0) return;
   const floor = 1e-4; // a loss of 0 (every probability rounded to 1) is drawn here
-  const logs = losses.map((l) => Math.log10(Math.max(l, floor)));
-  const marks = view.uniform === undefined ? logs : [...logs, Math.log10(view.uniform)];
-  const top = Math.ceil(Math.max(...marks));
-  const bottom = Math.min(Math.floor(Math.min(...marks)), top - 1);
-  const span = Math.max(10, losses.length - 1);
-  const x = (i) => pad.left + (w * i) / span;
+  const logs = values.map((l) => Math.log10(Math.max(l, floor)));
+  let high = view.uniform === undefined ? -Infinity : Math.log10(view.uniform);
+  let low = high === -Infinity ? Infinity : high;
+  for (const v of logs) {
+    high = Math.max(high, v);
+    low = Math.min(low, v);
+  }
+  const top = Math.ceil(high);
+  const bottom = Math.min(Math.floor(low), top - 1);
+  const span = Math.max(10, view.curve.count - 1);
+  const x = (iteration) => pad.left + (w * iteration) / span;
   const y = (v) => pad.top + (h * (top - v)) / (top - bottom);
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
@@ -215,8 +242,9 @@ function drawCurve() {
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
   ctx.fillText('0', x(0), pad.top + h + 10);
-  ctx.fillText(String(span), x(span), pad.top + h + 10);
   ctx.fillText(view.unit, pad.left + w / 2, pad.top + h + 10);
+  ctx.textAlign = 'right';
+  ctx.fillText(String(span), x(span), pad.top + h + 10);
   if (view.uniform !== undefined) {
     const yu = y(Math.log10(view.uniform));
     ctx.strokeStyle = '#c2410c';
@@ -227,14 +255,16 @@ function drawCurve() {
     ctx.lineTo(pad.left + w, yu);
     ctx.stroke();
     ctx.setLineDash([]);
+    // Above the line, or below it when the line is near the top.
+    const above = yu - pad.top > 34;
     ctx.textAlign = 'right';
-    ctx.textBaseline = 'bottom';
-    ctx.fillText(`log V = ${view.uniform.toFixed(3)}`, pad.left + w - 10, yu - 6);
+    ctx.textBaseline = above ? 'bottom' : 'top';
+    ctx.fillText(`log V = ${view.uniform.toFixed(3)}`, pad.left + w - 10, above ? yu - 6 : yu + 6);
   }
   ctx.strokeStyle = '#2b5fd9';
   ctx.lineWidth = 3;
   ctx.beginPath();
-  logs.forEach((v, i) => (i === 0 ? ctx.moveTo(x(i), y(v)) : ctx.lineTo(x(i), y(v))));
+  logs.forEach((v, i) => (i === 0 ? ctx.moveTo(x(0), y(v)) : ctx.lineTo(x(i * stride), y(v))));
   ctx.stroke();
 }
 
@@ -274,7 +304,7 @@ function clearView(kind, job) {
   Object.assign(view, {
     kind,
     unit: kind === 'text' ? 'epoch' : 'iteration',
-    losses: [],
+    curve: new Curve(),
     predictions: [],
     targets: job?.targets ?? [],
     uniform: job?.uniform,
@@ -371,7 +401,7 @@ async function train(event) {
     outcome = await runBursts(rnn, job, {
       total: job.total,
       maxBurst: job.maxBurst,
-      options: { ...options, onProgress: ({ loss }) => void view.losses.push(job.curveValue(loss)) },
+      options: { ...options, onProgress: ({ loss }) => view.curve.push(job.curveValue(loss)) },
       signal: controller.signal,
       onBurst: (done) => {
         show(done);
