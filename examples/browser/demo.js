@@ -1,74 +1,140 @@
-// The demo page: builds a dataset from the controls, trains an RNN live and draws the loss, the
-// predictions and the speed of each backend. It imports the self-contained bundle, as a plain page
-// would: no bundler, no import map.
-import { constantDataset, identityDataset, init, periodicDataset, RNN } from '../../dist/rnn-wasm.browser.js';
+// The demo page: builds a task from the controls, trains an RNN live with the library's
+// trainAsync / fitAsync and draws the loss, the predictions (or, for text, a sample) and the speed
+// of each backend. It imports the self-contained bundle, as a plain page would: no bundler, no
+// import map.
+import {
+  constantDataset, DEFAULT_LEARNING_RATES, identityDataset, init, OPTIMIZERS, periodicDataset, RNN, textDataset,
+} from '../../dist/rnn-wasm.browser.js';
 
 const $ = (id) => document.getElementById(id);
 const controls = $('controls');
 const status = $('status');
 
-/** How long one chunk of training runs before the page gets the event loop back. */
-const CHUNK_MS = 15;
+/** The optimiser each kind of task starts with when it is chosen. */
+const SUGGESTED_OPTIMIZER = { sequence: 'rprop', text: 'adagrad' };
+/** Characters of the sample shown for the text task. */
+const SAMPLE_LENGTH = 160;
+/** At most this often the sample is redrawn while training (it is always drawn at the end). */
+const SAMPLE_EVERY_MS = 150;
+/** The page gets the event loop back at least this often, to draw and to answer Stop. */
+const YIELD_EVERY_MS = 12;
+/** A burst of training is kept between these durations by halving or doubling its size. */
+const BURST_MS = { low: 3, high: 9 };
 
 /**
- * The tasks, each building `{ xs, targets }` and the model's sizes from the controls. Text
- * prediction joins this table once the library's training API (and its text helpers) land.
+ * A training job from the controls: a fresh model's sizes, how to train it for a burst of `k`
+ * units (iterations for a sequence, epochs for text) and how to evaluate it between bursts.
  */
-const TASKS = {
-  constant: ({ classes, length, seed }) => ({
-    ...constantDataset(intOf('constant-class'), length, classes, { seed }),
+function sequenceJob(data, classes) {
+  const { xs, targets } = data;
+  return {
+    kind: 'sequence',
     inputDim: classes,
-  }),
-  periodic: ({ classes, length }) => ({
-    ...periodicDataset(patternOf('pattern'), length, classes),
-    inputDim: classes,
-  }),
-  identity: ({ classes, length, seed }) => ({
-    ...identityDataset(length, classes, { seed, delay: intOf('delay') }),
-    inputDim: classes,
-  }),
-};
-
-/** The update rule for each optimiser of the controls. */
-const UPDATES = {
-  rprop: (rnn, grads, lr) => rnn.updateRprop(grads, lr),
-  rpropNotebook: (rnn, grads, lr) => rnn.updateRpropNotebook(grads, lr),
-  sgd: (rnn, grads, lr) => rnn.update(grads, lr),
-};
-
-/**
- * Trains `rnn` with the notebook's loop (reset the history, forward, loss, backward, update) for
- * up to `iterations` iterations, in chunks of about CHUNK_MS that yield to the event loop between
- * them, so the page keeps drawing and answering clicks. Its options are those of the library's
- * coming `rnn.trainAsync(xs, targets, options)`, which is meant to replace it.
- *
- * `onProgress({ iteration, loss, outputs })` runs after each forward pass, before the update; if
- * `signal` is aborted by then, training stops without that update. Resolves to the number of
- * updates made and the milliseconds spent training (the pauses between chunks excluded).
- */
-async function trainLive(rnn, xs, targets, { iterations, learningRate, optimizer, onProgress, signal }) {
-  const update = UPDATES[optimizer];
-  let updates = 0;
-  let busyMs = 0;
-  while (updates < iterations && !signal.aborted) {
-    const start = performance.now();
-    do {
+    outputDim: classes,
+    total: positiveInt('iterations'),
+    /** Longest burst while training live: predictions are checked at least this often. */
+    maxBurst: 10,
+    targets,
+    burst: (rnn, k, options) => rnn.trainAsync(xs, targets, { iterations: k, ...options }),
+    /** Maps the loss onProgress reports to the curve's value: here the summed loss itself. */
+    curveValue: (loss) => loss,
+    evaluate(rnn) {
       rnn.resetHistory();
       const outputs = rnn.forward(xs);
       const loss = rnn.loss(targets);
-      onProgress({ iteration: updates, loss, outputs });
-      if (signal.aborted || !Number.isFinite(loss)) break;
-      update(rnn, rnn.backward(xs, targets), learningRate);
-      updates += 1;
-    } while (updates < iterations && performance.now() - start < CHUNK_MS);
-    busyMs += performance.now() - start;
-    if (!signal.aborted) await new Promise((resume) => setTimeout(resume, 0));
+      const predictions = outputs.map(argmax);
+      return { loss, predictions, accuracy: fractionEqual(predictions, targets) };
+    },
+  };
+}
+
+/** The text task: the text as one stream, cut into sequences that carry the hidden state on. */
+function textJob() {
+  const source = $('text').value;
+  const text = textDataset(source, positiveInt('seq-length'));
+  const first = text.encode(Array.from(source)[0])[0];
+  const V = text.vocab.length;
+  // The whole text as one sequence, which is what fit with carryState sees in each epoch.
+  const xs = text.sequences.flatMap((s) => s.xs);
+  const targets = text.sequences.flatMap((s) => s.targets);
+  const chars = targets.length;
+  const perChar = (meanLoss) => (meanLoss * text.sequences.length) / chars;
+  return {
+    kind: 'text',
+    inputDim: V,
+    outputDim: V,
+    total: positiveInt('epochs'),
+    maxBurst: 5,
+    text,
+    uniform: Math.log(V),
+    burst: (rnn, k, options) => rnn.fitAsync(text.sequences, { epochs: k, carryState: true, ...options }),
+    curveValue: perChar,
+    evaluate(rnn) {
+      rnn.resetHistory();
+      const outputs = rnn.forward(xs);
+      const loss = rnn.loss(targets) / chars;
+      return { loss, accuracy: fractionEqual(outputs.map(argmax), targets) };
+    },
+    /** A sample of the model, from the text's first character; throws for a bad temperature. */
+    sample(rnn, temperature, seed) {
+      return text.decode([first, ...rnn.sample(first, SAMPLE_LENGTH - 1, { temperature, seed })]);
+    },
+  };
+}
+
+/** The tasks, each building a job from the controls. */
+const TASKS = {
+  constant: ({ classes, seed }) => sequenceJob(constantDataset(intOf('constant-class'), intOf('length'), classes, { seed }), classes),
+  periodic: ({ classes }) => sequenceJob(periodicDataset(patternOf('pattern'), intOf('length'), classes), classes),
+  identity: ({ classes, seed }) => sequenceJob(identityDataset(intOf('length'), classes, { seed, delay: intOf('delay') }), classes),
+  text: () => textJob(),
+};
+
+/**
+ * Trains `rnn` for up to `total` units in bursts of `job.burst` with the same optimiser and
+ * options every time: the optimiser's state lives with the model, so the bursts continue one run
+ * exactly. Between bursts it calls `onBurst(done)`, which may return true to stop there, and
+ * yields to the event loop every YIELD_EVERY_MS. A burst is kept within BURST_MS (and at most
+ * `maxBurst` units), so that it runs in one go and its time is training time only.
+ *
+ * Resolves to the units done, the milliseconds spent in the bursts and why it ended: 'total',
+ * 'enough' (onBurst), or the library's 'aborted' or 'diverged'.
+ */
+async function runBursts(rnn, job, { total, maxBurst, options, signal, onBurst }) {
+  let done = 0;
+  let busyMs = 0;
+  let size = 1;
+  let lastYield = performance.now();
+  while (done < total) {
+    if (signal.aborted) return { done, busyMs, reason: 'aborted' };
+    const start = performance.now();
+    const result = await job.burst(rnn, Math.min(size, total - done), { ...options, signal });
+    const ms = performance.now() - start;
+    busyMs += ms;
+    done += result.iterations;
+    if (result.stopped !== 'iterations') return { done, busyMs, reason: result.stopped };
+    if (onBurst(done)) return { done, busyMs, reason: 'enough' };
+    if (ms > BURST_MS.high) size = Math.max(1, size >> 1);
+    else if (ms < BURST_MS.low) size = Math.min(maxBurst, 2 * size);
+    if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+      await new Promise((resume) => setTimeout(resume, 0));
+      lastYield = performance.now();
+    }
   }
-  return { updates, busyMs };
+  return { done, busyMs, reason: 'total' };
 }
 
 function intOf(id) {
   return Number($(id).value);
+}
+
+function positiveInt(id) {
+  const value = intOf(id);
+  if (!Number.isInteger(value) || value < 1) {
+    const label = $(id).closest('label')?.firstChild?.textContent?.trim() ?? id;
+    throw new RangeError(`${label} must be a positive integer, got ${$(id).value}`);
+  }
+  return value;
 }
 
 function patternOf(id) {
@@ -81,9 +147,14 @@ function argmax(v) {
   return best;
 }
 
-function showTaskFields() {
-  const task = $('task').value;
-  for (const label of controls.querySelectorAll('label[data-for]')) label.hidden = label.dataset.for !== task;
+function fractionEqual(a, b) {
+  let same = 0;
+  a.forEach((v, t) => (same += v === b[t] ? 1 : 0));
+  return same / a.length;
+}
+
+function kindOf(task) {
+  return task === 'text' ? 'text' : 'sequence';
 }
 
 function setStatus(state, text) {
@@ -91,8 +162,34 @@ function setStatus(state, text) {
   status.textContent = text;
 }
 
+function formatUs(us) {
+  return us >= 100 ? us.toFixed(0) : us.toFixed(1);
+}
+
+/** Points the loss curve keeps at most: beyond it, every other one is dropped. */
+const CURVE_POINTS = 2048;
+
+/**
+ * The loss of every `stride`-th iteration (or epoch), so that a long run keeps a bounded curve:
+ * when it is full, every other point is dropped and the stride doubles.
+ */
+class Curve {
+  values = [];
+  stride = 1;
+  count = 0;
+
+  push(value) {
+    if (this.count++ % this.stride !== 0) return;
+    this.values.push(value);
+    if (this.values.length === CURVE_POINTS) {
+      this.values = this.values.filter((_, i) => i % 2 === 0);
+      this.stride *= 2;
+    }
+  }
+}
+
 // What the page shows, redrawn at most once a frame.
-const view = { losses: [], outputs: [], targets: [], dirty: false };
+const view = { kind: 'sequence', unit: 'iteration', curve: new Curve(), predictions: [], targets: [], uniform: undefined, dirty: false };
 
 function requestDraw() {
   if (view.dirty) return;
@@ -116,15 +213,22 @@ function drawCurve() {
   ctx.fillStyle = '#4a5263';
   ctx.strokeStyle = '#d5d9e0';
   ctx.lineWidth = 2;
+  ctx.setLineDash([]);
   ctx.strokeRect(pad.left, pad.top, w, h);
-  const losses = view.losses;
-  if (losses.length === 0) return;
+  const { values, stride } = view.curve;
+  if (values.length === 0) return;
   const floor = 1e-4; // a loss of 0 (every probability rounded to 1) is drawn here
-  const logs = losses.map((l) => Math.log10(Math.max(l, floor)));
-  const top = Math.ceil(Math.max(...logs));
-  const bottom = Math.min(Math.floor(Math.min(...logs)), top - 1);
-  const span = Math.max(10, losses.length - 1);
-  const x = (i) => pad.left + (w * i) / span;
+  const logs = values.map((l) => Math.log10(Math.max(l, floor)));
+  let high = view.uniform === undefined ? -Infinity : Math.log10(view.uniform);
+  let low = high === -Infinity ? Infinity : high;
+  for (const v of logs) {
+    high = Math.max(high, v);
+    low = Math.min(low, v);
+  }
+  const top = Math.ceil(high);
+  const bottom = Math.min(Math.floor(low), top - 1);
+  const span = Math.max(10, view.curve.count - 1);
+  const x = (iteration) => pad.left + (w * iteration) / span;
   const y = (v) => pad.top + (h * (top - v)) / (top - bottom);
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
@@ -138,18 +242,38 @@ function drawCurve() {
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
   ctx.fillText('0', x(0), pad.top + h + 10);
+  ctx.fillText(view.unit, pad.left + w / 2, pad.top + h + 10);
+  ctx.textAlign = 'right';
   ctx.fillText(String(span), x(span), pad.top + h + 10);
-  ctx.fillText('iteration', pad.left + w / 2, pad.top + h + 10);
+  if (view.uniform !== undefined) {
+    const yu = y(Math.log10(view.uniform));
+    ctx.strokeStyle = '#c2410c';
+    ctx.fillStyle = '#c2410c';
+    ctx.setLineDash([12, 8]);
+    ctx.beginPath();
+    ctx.moveTo(pad.left, yu);
+    ctx.lineTo(pad.left + w, yu);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    // Above the line, or below it when the line is near the top.
+    const above = yu - pad.top > 34;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = above ? 'bottom' : 'top';
+    ctx.fillText(`log V = ${view.uniform.toFixed(3)}`, pad.left + w - 10, above ? yu - 6 : yu + 6);
+  }
   ctx.strokeStyle = '#2b5fd9';
   ctx.lineWidth = 3;
   ctx.beginPath();
-  logs.forEach((v, i) => (i === 0 ? ctx.moveTo(x(i), y(v)) : ctx.lineTo(x(i), y(v))));
+  logs.forEach((v, i) => (i === 0 ? ctx.moveTo(x(0), y(v)) : ctx.lineTo(x(i * stride), y(v))));
   ctx.stroke();
 }
 
 function drawPredictions() {
   const body = $('predictions').tBodies[0];
-  const predictions = view.outputs.map(argmax);
+  if (view.kind !== 'sequence') {
+    body.replaceChildren();
+    return;
+  }
   const row = (title, values, marks) => {
     const tr = document.createElement('tr');
     const th = document.createElement('th');
@@ -163,28 +287,79 @@ function drawPredictions() {
     });
     return tr;
   };
-  body.replaceChildren(row('step', view.targets.map((_, t) => t)), row('target', view.targets), row('prediction', predictions, true));
+  const rows = [row('step', view.targets.map((_, t) => t)), row('target', view.targets)];
+  if (view.predictions.length > 0) rows.push(row('prediction', view.predictions, true));
+  body.replaceChildren(...rows);
 }
 
-let running;
-
-/** The dataset and a fresh model from the controls; throws the library's error for a bad value. */
-async function setUp(backend) {
-  const settings = { classes: intOf('classes'), length: intOf('length'), seed: $('seed').value };
-  const data = TASKS[$('task').value](settings);
-  const rnn = await RNN.create(data.inputDim, intOf('hidden'), settings.classes, { seed: settings.seed, backend });
-  const iterations = intOf('iterations');
-  if (!Number.isInteger(iterations) || iterations < 1) {
-    throw new RangeError(`iterations must be a positive integer, got ${$('iterations').value}`);
-  }
-  return { data, rnn, iterations, learningRate: Number($('lr').value), optimizer: $('optimizer').value };
+/** Shows the fields of the chosen task and what the page shows for its kind. */
+function showTaskFields() {
+  const task = $('task').value;
+  for (const label of controls.querySelectorAll('label[data-for]')) label.hidden = !label.dataset.for.split(' ').includes(task);
+  document.body.dataset.kind = kindOf(task);
 }
+
+/** Empties the stats, the curve, the predictions and the sample, for a new run or a new task. */
+function clearView(kind, job) {
+  Object.assign(view, {
+    kind,
+    unit: kind === 'text' ? 'epoch' : 'iteration',
+    curve: new Curve(),
+    predictions: [],
+    targets: job?.targets ?? [],
+    uniform: job?.uniform,
+  });
+  for (const id of ['loss', 'accuracy', 'speed']) $(id).textContent = '–';
+  delete $('loss').dataset.value;
+  $('iteration').textContent = '0';
+  $('uniform').textContent = job?.uniform === undefined ? '–' : job.uniform.toFixed(3);
+  $('sample').textContent = '';
+  $('sample-note').textContent = '';
+  requestDraw();
+}
+
+function fillOptimizers() {
+  const select = $('optimizer');
+  select.replaceChildren(...OPTIMIZERS.map((name) => new Option(name, name)));
+  chooseOptimizer(SUGGESTED_OPTIMIZER[kindOf($('task').value)]);
+}
+
+/** Selects an optimiser and puts its default learning rate in the field. */
+function chooseOptimizer(name) {
+  $('optimizer').value = name;
+  $('lr').value = String(DEFAULT_LEARNING_RATES[name]);
+}
+
+let running; // the AbortController of the run in progress
+let trained; // { rnn, job } of the last run, for sampling again at another temperature
 
 function setRunning(controller) {
   running = controller;
+  for (const fieldset of controls.querySelectorAll('fieldset')) fieldset.disabled = controller !== undefined;
   $('train').disabled = controller !== undefined;
   $('compare').disabled = controller !== undefined;
   $('stop').disabled = controller === undefined;
+}
+
+/** The job and a fresh model from the controls; throws the library's error for a bad value. */
+async function setUp(backend) {
+  const settings = { classes: intOf('classes'), seed: $('seed').value };
+  const job = TASKS[$('task').value](settings);
+  const rnn = await RNN.create(job.inputDim, intOf('hidden'), job.outputDim, { seed: settings.seed, backend });
+  // Read once: every burst of the run trains with these.
+  const options = { optimizer: $('optimizer').value, learningRate: Number($('lr').value) };
+  return { job, rnn, options };
+}
+
+/** Shows a sample of the last trained text model at the temperature of the field. */
+function showSample() {
+  if (trained?.job.kind !== 'text' || trained.rnn.isDisposed) return;
+  try {
+    $('sample').textContent = trained.job.sample(trained.rnn, Number($('temperature').value), $('seed').value);
+    $('sample-note').textContent = '';
+  } catch (error) {
+    $('sample-note').textContent = error.message;
+  }
 }
 
 async function train(event) {
@@ -198,71 +373,93 @@ async function train(event) {
     setStatus('error', error.message);
     return;
   }
-  const { data, rnn, iterations, learningRate, optimizer } = run;
-  Object.assign(view, { losses: [], outputs: [], targets: data.targets });
+  const { job, rnn, options } = run;
+  trained?.rnn.dispose();
+  trained = { rnn, job };
+  clearView(job.kind, job);
   const controller = new AbortController();
   setRunning(controller);
   setStatus('training', `Training on ${backend === 'wasm' ? 'wasm' : 'pure TS'}…`);
-  const stopAtFull = $('stop-at-full').checked;
-  let reachedFull = false;
-  let accuracy = 0;
-  let lastLoss = NaN;
-  const { updates, busyMs } = await trainLive(rnn, data.xs, data.targets, {
-    iterations,
-    learningRate,
-    optimizer,
-    signal: controller.signal,
-    onProgress: ({ iteration, loss, outputs }) => {
-      view.losses.push(loss);
-      view.outputs = outputs;
-      lastLoss = loss;
-      let right = 0;
-      outputs.forEach((y, t) => (right += argmax(y) === data.targets[t] ? 1 : 0));
-      accuracy = right / outputs.length;
-      $('iteration').textContent = String(iteration);
-      $('loss').textContent = loss.toExponential(3);
-      $('accuracy').textContent = `${(100 * accuracy).toFixed(0)}%`;
-      if (stopAtFull && accuracy === 1) {
-        reachedFull = true;
-        controller.abort();
-      }
-      requestDraw();
-    },
-  });
+  const stopAtFull = job.kind === 'sequence' && $('stop-at-full').checked;
+  let lastSample = -Infinity;
+  let shown;
+  const show = (done) => {
+    shown = job.evaluate(rnn);
+    $('iteration').textContent = String(done);
+    $('loss').textContent = job.kind === 'text' ? shown.loss.toFixed(3) : shown.loss.toExponential(3);
+    $('loss').dataset.value = String(shown.loss);
+    $('accuracy').textContent = `${(100 * shown.accuracy).toFixed(0)}%`;
+    if (shown.predictions) view.predictions = shown.predictions;
+    if (job.kind === 'text' && performance.now() - lastSample >= SAMPLE_EVERY_MS) {
+      showSample();
+      lastSample = performance.now();
+    }
+    requestDraw();
+  };
+  let outcome;
+  try {
+    outcome = await runBursts(rnn, job, {
+      total: job.total,
+      maxBurst: job.maxBurst,
+      options: { ...options, onProgress: ({ loss }) => view.curve.push(job.curveValue(loss)) },
+      signal: controller.signal,
+      onBurst: (done) => {
+        show(done);
+        return stopAtFull && shown.accuracy === 1;
+      },
+    });
+  } catch (error) {
+    setRunning(undefined);
+    setStatus('error', error.message);
+    return;
+  }
   setRunning(undefined);
-  $('iteration').textContent = String(updates);
-  if (updates > 0) $('speed').textContent = formatUs((1000 * busyMs) / updates);
-  const verdict = !Number.isFinite(lastLoss) ? 'the loss stopped being finite'
-    : accuracy === 1 ? 'all predictions right' : `${(100 * accuracy).toFixed(0)}% right`;
-  const how = controller.signal.aborted && !reachedFull ? 'Stopped' : 'Done';
-  setStatus('done', `${how} after ${updates} updates: ${verdict}.`);
+  const { done, busyMs, reason } = outcome;
+  show(done);
+  showSample();
+  if (done > 0) $('speed').textContent = formatUs((1000 * busyMs) / done);
+  const how = reason === 'aborted' ? 'Stopped' : 'Done';
+  const verdict = reason === 'diverged' ? 'the loss stopped being finite'
+    : job.kind === 'text' ? `${shown.loss.toFixed(3)} per character against log V = ${job.uniform.toFixed(3)}`
+      : shown.accuracy === 1 ? 'all predictions right' : `${(100 * shown.accuracy).toFixed(0)}% right`;
+  setStatus('done', `${how} after ${done} ${job.kind === 'text' ? 'epochs' : 'updates'}: ${verdict}.`);
 }
 
-/** How long each backend trains when the speeds are compared, after WARM_UP iterations. */
+/** How long each backend trains when the speeds are compared, after a warm-up. */
+const WARM_UP_MS = 100;
 const COMPARE_MS = 400;
-const WARM_UP = 30;
 
-/** Trains the model of the controls for COMPARE_MS on each backend and shows µs per iteration. */
+/** Trains the model of the controls for COMPARE_MS on each backend and shows µs per unit. */
 async function compareSpeed() {
   if (running) return;
   const controller = new AbortController();
   setRunning(controller);
   const us = {};
+  for (const backend of ['wasm', 'ts']) $(`speed-${backend}`).textContent = '–';
+  $('speed-ratio').textContent = '–';
   try {
     for (const backend of ['wasm', 'ts']) {
       setStatus('comparing', `Timing ${backend === 'wasm' ? 'wasm' : 'pure TS'}…`);
-      const { data, rnn, learningRate, optimizer } = await setUp(backend);
-      const options = { learningRate, optimizer, onProgress: () => {} };
-      await trainLive(rnn, data.xs, data.targets, { ...options, iterations: WARM_UP, signal: controller.signal });
-      const timed = new AbortController();
-      const stop = () => timed.abort();
-      controller.signal.addEventListener('abort', stop);
-      setTimeout(stop, COMPARE_MS);
-      const { updates, busyMs } = await trainLive(rnn, data.xs, data.targets, { ...options, iterations: 1e9, signal: timed.signal });
-      controller.signal.removeEventListener('abort', stop);
-      if (controller.signal.aborted) break;
-      us[backend] = (1000 * busyMs) / Math.max(1, updates);
-      $(`speed-${backend}`).textContent = formatUs(us[backend]);
+      const { job, rnn, options } = await setUp(backend);
+      try {
+        let started = performance.now();
+        const timeFor = (ms) => runBursts(rnn, job, {
+          total: Infinity,
+          maxBurst: Infinity,
+          options,
+          signal: controller.signal,
+          onBurst: () => performance.now() - started >= ms,
+        });
+        await timeFor(WARM_UP_MS);
+        started = performance.now();
+        const { done, busyMs, reason } = await timeFor(COMPARE_MS);
+        if (reason === 'aborted') break;
+        if (reason === 'diverged') throw new RangeError(`the loss stopped being finite on ${backend}: lower the learning rate`);
+        us[backend] = (1000 * busyMs) / Math.max(1, done);
+        $(`speed-${backend}`).textContent = formatUs(us[backend]);
+      } finally {
+        rnn.dispose();
+      }
     }
     if (us.wasm > 0 && us.ts > 0) {
       $('speed-ratio').textContent = `${(us.ts / us.wasm).toFixed(2)}×`;
@@ -277,16 +474,22 @@ async function compareSpeed() {
   }
 }
 
-function formatUs(us) {
-  return us >= 100 ? us.toFixed(0) : us.toFixed(1);
-}
-
 controls.addEventListener('submit', (event) => void train(event));
 $('stop').addEventListener('click', () => running?.abort());
 $('compare').addEventListener('click', () => void compareSpeed());
-$('task').addEventListener('change', showTaskFields);
+$('task').addEventListener('change', () => {
+  const kind = kindOf($('task').value);
+  if (kind !== document.body.dataset.kind) chooseOptimizer(SUGGESTED_OPTIMIZER[kind]);
+  showTaskFields();
+  clearView(kind);
+});
+$('optimizer').addEventListener('change', () => chooseOptimizer($('optimizer').value));
+$('temperature').addEventListener('input', () => {
+  if (!running) showSample();
+});
+fillOptimizers();
 showTaskFields();
-drawCurve();
+clearView(kindOf($('task').value));
 
 try {
   await init();

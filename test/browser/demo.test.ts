@@ -1,15 +1,24 @@
-// The demo page in real Chromium, driven through its controls as a person would: train a
-// periodic task to full accuracy on each backend, compare their speeds, and keep a screenshot
-// (test-results/demo-periodic.png) for the record.
+// The demo page in real Chromium, driven through its controls as a person would: every optimiser
+// on offer, a periodic task trained to full accuracy on each backend, the text task trained well
+// below the uniform guess with a sample shown, Stop, the speeds of both backends on both kinds of
+// task, and screenshots (test-results/demo-periodic.png, test-results/demo-text.png) for the record.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '../../examples/browser/serve.mjs';
+import { DEFAULT_LEARNING_RATES, OPTIMIZERS } from '../../src/index.js';
 import { openPage, requireChromiumInCI, SKIP_REASON, skipNote, type Session } from './chromium.js';
 
 requireChromiumInCI();
 
 const PATTERN = [0, 1, 2, 1];
 const LENGTH = 16;
+const ITERATIONS = 150;
+/** Iterations after which the periodic loss is well on its way down but not yet 0. */
+const PART_WAY = 30;
+const EPOCHS = 150;
+const SEQ_LENGTH = 16;
+/** "Clearly below the uniform guess": at most this fraction of log V per character. */
+const BELOW_UNIFORM = 0.5;
 
 describe.skipIf(SKIP_REASON !== undefined)(`demo page in chromium${skipNote}`, () => {
   let server: Awaited<ReturnType<typeof serve>>;
@@ -38,6 +47,32 @@ describe.skipIf(SKIP_REASON !== undefined)(`demo page in chromium${skipNote}`, (
     return page.$eval('#status', (el) => (el as HTMLElement).dataset.state ?? '');
   }
 
+  function pageErrors(): string[] {
+    return session.log.filter((line) => line.startsWith('pageerror') || line.startsWith('error'));
+  }
+
+  /**
+   * Runs `fn(library, args)` in the page, with the library imported from the bundle the demo uses.
+   * `fn` is sent as source, so it may use only its arguments.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async function inPage<A, R>(fn: (lib: any, args: A) => Promise<R>, args: A): Promise<R> {
+    // A string, so that vitest's transform of import() never reaches the page.
+    return session.page.evaluate(`import('/dist/rnn-wasm.browser.js').then((lib) => (${fn.toString()})(lib, ${JSON.stringify(args)}))`) as Promise<R>;
+  }
+
+  /** The loss the page shows, at full precision. */
+  async function shownLoss(): Promise<number> {
+    return Number(await session.page.$eval('#loss', (el) => (el as HTMLElement).dataset.value));
+  }
+
+  async function train(backend: 'wasm' | 'ts'): Promise<void> {
+    const { page } = session;
+    await page.click(`.switch label:has(input[value="${backend}"])`);
+    await page.click('#train');
+    expect(await waitForState(['done', 'error']), await page.textContent('#status') ?? '').toBe('done');
+  }
+
   async function trainPeriodic(backend: 'wasm' | 'ts'): Promise<void> {
     const { page } = session;
     await page.selectOption('#task', 'periodic');
@@ -47,43 +82,153 @@ describe.skipIf(SKIP_REASON !== undefined)(`demo page in chromium${skipNote}`, (
     await page.fill('#hidden', '16');
     await page.selectOption('#optimizer', 'rprop');
     await page.fill('#lr', '0.01');
-    await page.fill('#iterations', '150');
+    await page.fill('#iterations', String(ITERATIONS));
     await page.fill('#seed', '7');
     await page.setChecked('#stop-at-full', false);
-    await page.click(`.switch label:has(input[value="${backend}"])`);
-    await page.click('#train');
-    expect(await waitForState(['done', 'error']), await page.textContent('#status') ?? '').toBe('done');
+    await train(backend);
   }
+
+  async function trainText(backend: 'wasm' | 'ts'): Promise<void> {
+    const { page } = session;
+    await page.selectOption('#task', 'text');
+    await page.selectOption('#optimizer', 'adagrad');
+    await page.fill('#seq-length', String(SEQ_LENGTH));
+    await page.fill('#hidden', '16');
+    await page.fill('#epochs', String(EPOCHS));
+    await page.fill('#seed', '7');
+    await page.fill('#temperature', '0.8');
+    await train(backend);
+  }
+
+  it('offers every optimiser, each with its default learning rate', async () => {
+    const { page } = session;
+    const offered = await page.$$eval('#optimizer option', (options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toEqual([...OPTIMIZERS]);
+    for (const name of OPTIMIZERS) {
+      await page.fill('#lr', '123');
+      await page.selectOption('#optimizer', name);
+      expect(Number(await page.inputValue('#lr')), name).toBe(DEFAULT_LEARNING_RATES[name]);
+    }
+    // Choosing the text task picks adagrad, as min-char-rnn trains; the sequence tasks pick Rprop.
+    await page.selectOption('#task', 'text');
+    expect(await page.inputValue('#optimizer')).toBe('adagrad');
+    await page.selectOption('#task', 'periodic');
+    expect(await page.inputValue('#optimizer')).toBe('rprop');
+  });
 
   it.each(['wasm', 'ts'] as const)('trains periodic %s to full accuracy through the controls', async (backend) => {
     const { page } = session;
     await trainPeriodic(backend);
     expect(await page.isChecked(`input[name=backend][value="${backend}"]`)).toBe(true);
-    expect(await page.textContent('#status')).toBe('Done after 150 updates: all predictions right.');
+    expect(await page.textContent('#status')).toBe(`Done after ${ITERATIONS} updates: all predictions right.`);
     expect(await page.textContent('#accuracy')).toBe('100%');
     const rows = await page.$$eval('#predictions tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
     const expected = Array.from({ length: LENGTH }, (_, t) => String(PATTERN[t % PATTERN.length]));
     expect(rows[1]).toEqual(expected); // targets
     expect(rows[2]).toEqual(expected); // predictions
-    const lossText = await page.textContent('#loss');
-    expect(Number(lossText)).toBeLessThan(1); // summed over 16 steps, from about 17 at the start
+    expect(await shownLoss()).toBeLessThan(1); // summed over 16 steps, from about 17 at the start
     expect(Number(await page.textContent('#speed'))).toBeGreaterThan(0);
-    expect(session.log.filter((line) => line.startsWith('pageerror') || line.startsWith('error'))).toEqual([]);
+    // The page trains in bursts: together they must be one run, to the bit. Checked part way,
+    // where the loss is not yet rounded to 0.
+    await page.fill('#iterations', String(PART_WAY));
+    await train(backend);
+    const loss = await shownLoss();
+    expect(loss).toBeGreaterThan(0.01);
+    const oneRun = await inPage(async ({ RNN, periodicDataset }, { backend, pattern, length, iterations }) => {
+      const { xs, targets } = periodicDataset(pattern, length, 3);
+      const rnn = await RNN.create(3, 16, 3, { seed: '7', backend });
+      rnn.train(xs, targets, { iterations, optimizer: 'rprop', learningRate: 0.01 });
+      rnn.resetHistory();
+      rnn.forward(xs);
+      return rnn.loss(targets) as number;
+    }, { backend, pattern: PATTERN, length: LENGTH, iterations: PART_WAY });
+    expect(loss).toBe(oneRun);
+    expect(pageErrors()).toEqual([]);
   });
 
-  it('answers the Stop button while it trains: the page does not freeze', async () => {
+  it('stops at 100% when asked, between bursts', async () => {
     const { page } = session;
-    await page.fill('#iterations', '100000000');
+    await page.fill('#iterations', '100000');
+    await page.setChecked('#stop-at-full', true);
+    await train('wasm');
+    const [, updates] = /^Done after (\d+) updates: all predictions right\.$/.exec(await page.textContent('#status') ?? '') ?? [];
+    expect(Number(updates)).toBeGreaterThan(0);
+    expect(Number(updates)).toBeLessThan(ITERATIONS);
+    expect(await page.textContent('#accuracy')).toBe('100%');
+    await page.setChecked('#stop-at-full', false);
+    await page.fill('#iterations', String(ITERATIONS));
+  });
+
+  it.each(['wasm', 'ts'] as const)('trains the text task on %s well below the uniform guess, and samples it', async (backend) => {
+    const { page } = session;
+    await trainText(backend);
+    expect(await page.isVisible('#sample')).toBe(true);
+    expect(await page.isVisible('#predictions')).toBe(false);
+    const text = await page.inputValue('#text');
+    const vocab = new Set(Array.from(text));
+    const uniform = Math.log(vocab.size);
+    expect(Number(await page.textContent('#uniform'))).toBeCloseTo(uniform, 3);
+    const loss = await shownLoss();
+    expect(loss).toBeGreaterThan(0);
+    expect(loss).toBeLessThan(BELOW_UNIFORM * uniform);
+    expect(await page.textContent('#status')).toBe(
+      `Done after ${EPOCHS} epochs: ${loss.toFixed(3)} per character against log V = ${uniform.toFixed(3)}.`,
+    );
+    // Bursts of fitAsync, carrying the state through the text: one run of fit, to the bit.
+    const oneRun = await inPage(async ({ RNN, textDataset }, { backend, text, seqLength, epochs }) => {
+      const data = textDataset(text, seqLength);
+      const V = data.vocab.length;
+      const rnn = await RNN.create(V, 16, V, { seed: '7', backend });
+      rnn.fit(data.sequences, { epochs, optimizer: 'adagrad', learningRate: 0.1, carryState: true });
+      const sequences = data.sequences as { xs: Float64Array[]; targets: number[] }[];
+      const targets = sequences.flatMap((s) => s.targets);
+      rnn.resetHistory();
+      rnn.forward(sequences.flatMap((s) => s.xs));
+      return (rnn.loss(targets) as number) / targets.length;
+    }, { backend, text, seqLength: SEQ_LENGTH, epochs: EPOCHS });
+    expect(loss).toBe(oneRun);
+
+    const sample = await page.textContent('#sample') ?? '';
+    expect(sample.length).toBeGreaterThan(0);
+    expect(sample[0]).toBe(text[0]);
+    expect(Array.from(sample).filter((c) => !vocab.has(c))).toEqual([]);
+    // Another temperature samples again at once; a bad one is reported and keeps the sample.
+    await page.fill('#temperature', '5');
+    const hot = await page.textContent('#sample');
+    expect(hot).not.toBe(sample);
+    await page.fill('#temperature', '-1');
+    expect(await page.textContent('#sample-note')).toMatch(/^RNN\.sample: options\.temperature/);
+    expect(await page.textContent('#sample')).toBe(hot);
+    await page.fill('#temperature', '0.8');
+    expect(await page.textContent('#sample')).toBe(sample);
+    expect(await page.textContent('#sample-note')).toBe('');
+    expect(pageErrors()).toEqual([]);
+  });
+
+  it.each([
+    ['periodic', 'iterations', 'updates'],
+    ['text', 'epochs', 'epochs'],
+  ] as const)('answers the Stop button while it trains %s: the page does not freeze', async (task, field, unit) => {
+    const { page } = session;
+    await page.selectOption('#task', task);
+    await page.fill(`#${field}`, '100000000');
     await page.click('#train');
     await page.waitForFunction(() => Number(document.getElementById('iteration')?.textContent) > 100, undefined, { timeout: 0 });
     expect(await page.$eval('#status', (el) => (el as HTMLElement).dataset.state)).toBe('training');
+    expect(await page.isDisabled('#train')).toBe(true);
+    expect(await page.isDisabled('#optimizer')).toBe(true);
+    // The text task shows a sample while it trains, refreshed between bursts.
+    if (task === 'text') expect(await page.textContent('#sample')).not.toBe('');
     await page.click('#stop');
     expect(await waitForState(['done', 'error'])).toBe('done');
-    expect(await page.textContent('#status')).toMatch(/^Stopped after \d+ updates: /);
+    expect(await page.textContent('#status')).toMatch(new RegExp(`^Stopped after \\d+ ${unit}: `));
+    expect(await page.isDisabled('#optimizer')).toBe(false);
+    await page.fill(`#${field}`, String(task === 'text' ? EPOCHS : ITERATIONS));
   });
 
-  it('shows µs per iteration of each backend and keeps a screenshot', async () => {
+  it.each(['periodic', 'text'] as const)('shows the speed of each backend on the %s task and keeps a screenshot', async (task) => {
     const { page } = session;
+    await page.selectOption('#task', task);
     await page.click('#compare');
     expect(await waitForState(['done', 'error']), await page.textContent('#status') ?? '').toBe('done');
     const wasm = Number(await page.textContent('#speed-wasm'));
@@ -91,9 +236,11 @@ describe.skipIf(SKIP_REASON !== undefined)(`demo page in chromium${skipNote}`, (
     expect(wasm).toBeGreaterThan(0);
     expect(ts).toBeGreaterThan(0);
     expect(await page.textContent('#speed-ratio')).toMatch(/^\d+\.\d\d×$/);
-    // The screenshot is of a trained periodic model, with both speeds shown.
-    await trainPeriodic('wasm');
+    // The screenshot is of a trained model, with both speeds shown.
+    if (task === 'periodic') await trainPeriodic('wasm');
+    else await trainText('wasm');
     mkdirSync('test-results', { recursive: true });
-    await page.screenshot({ path: 'test-results/demo-periodic.png', fullPage: true });
+    await page.screenshot({ path: `test-results/demo-${task}.png`, fullPage: true });
+    expect(pageErrors()).toEqual([]);
   });
 });
