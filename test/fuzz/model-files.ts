@@ -55,7 +55,7 @@ function restructure(doc: Json, { walk, kind, value }: Restructure): Json {
   for (const step of walk) {
     const here: Json = (parent as Record<string | number, Json>)[key];
     if (here === null || typeof here !== 'object') break;
-    const keys = Array.isArray(here) ? here.map((_, i) => i) : Object.keys(here);
+    const keys: (string | number)[] = Array.isArray(here) ? here.map((_, i) => i) : Object.keys(here);
     if (keys.length === 0) break;
     parent = here;
     key = keys[step % keys.length];
