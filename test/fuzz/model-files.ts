@@ -168,7 +168,7 @@ async function attempt(load: () => Promise<RNN>, tally: FuzzReport['json'], desc
     rnn = await load();
   } catch (error) {
     const grew = process.memoryUsage().arrayBuffers - before;
-    if (grew > 8 * MiB) throw new Error(`refusing the input allocated ${grew} bytes: ${describe()}`);
+    if (grew > 8 * MiB) throw new Error(`refusing the input allocated ${grew} bytes: ${describe()}`, { cause: error });
     if (error instanceof TypeError) tally.TypeError++;
     else if (error instanceof RangeError) tally.RangeError++;
     else throw new Error(`undocumented error ${String(error)} for ${describe()}`, { cause: error });
