@@ -1,6 +1,12 @@
 import type { Layout } from './layout.js';
 
-/** The two builds of the numeric core. */
+/**
+ * The two builds of the numeric core: 'wasm' (AssemblyScript compiled to WebAssembly) and 'ts'
+ * (the same kernels in TypeScript).
+ *
+ * @example
+ * const rnn = await RNN.create(3, 5, 3, { backend: 'ts' satisfies BackendName });
+ */
 export type BackendName = 'wasm' | 'ts';
 
 /**

@@ -4,6 +4,7 @@
 import type { BackendName } from './backend.js';
 import { show } from './errors.js';
 import { computeLayout, MAX_BLOCK_BYTES, OPT_INFO, OPTIMIZER_SLOTS, parameterCount, type Layout, type OptimizerSlot } from './layout.js';
+import { optimizerStateProblem } from './optimizers.js';
 import type { Seed } from './random.js';
 
 /**
@@ -264,6 +265,8 @@ export function decodeModel(where: string, json: unknown, options?: unknown): De
     if (v === undefined) throw new TypeError(`${where}: optimizer.info.${name} must be ${expected(true)}, got ${show(rawInfo[name])}`);
     info.set(name, v);
   }
+  const problem = optimizerStateProblem(info, slots);
+  if (problem !== null) throw new RangeError(`${where}: ${problem}`);
   return { inputDim: I, hiddenDim: H, outputDim: O, options: fileOptions, backend, params, slots, info };
 }
 

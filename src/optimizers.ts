@@ -2,18 +2,32 @@
 // gradient buffers. The maths of each is in assembly/optim.ts (and its mirror).
 import type { Backend } from './backend.js';
 import { checkFinite, show } from './errors.js';
+import { STEP_MAX, STEP_MIN } from './backends/ts/optim.js';
 import { OPT_INFO, OPT_INFO_SIZE } from './layout.js';
 
-/** Every optimiser `train` and `fit` accept. */
+/**
+ * Every optimiser `train` and `fit` accept.
+ *
+ * @example
+ * const optimizer: OptimizerName = 'irprop+';
+ */
 export type OptimizerName = 'rprop' | 'irprop+' | 'rprop-notebook' | 'sgd' | 'momentum' | 'adagrad' | 'adam';
 
-/** Their names, for listing in a user interface or a command line. */
+/**
+ * Their names, for listing in a user interface or a command line.
+ *
+ * @example
+ * OPTIMIZERS.includes('adam'); // true
+ */
 export const OPTIMIZERS: readonly OptimizerName[] = ['rprop', 'irprop+', 'rprop-notebook', 'sgd', 'momentum', 'adagrad', 'adam'];
 
 /**
  * The learning rate each optimiser uses when none is given: for the Rprop family it is the initial
  * step size (torch.optim.Rprop's default), for adagrad min-char-rnn's, for adam torch's. Gradients
  * are those of the loss summed over the steps of a sequence, so plain SGD wants a small rate.
+ *
+ * @example
+ * DEFAULT_LEARNING_RATES.adam; // 0.001
  */
 export const DEFAULT_LEARNING_RATES: Readonly<Record<OptimizerName, number>> = {
   'rprop': 0.01,
@@ -129,4 +143,63 @@ export function applyOptimizer(core: Backend, opt: Optimizer): boolean {
     case 'rprop-notebook':
       return core.rpropNotebook(lr);
   }
+}
+
+/**
+ * Empties the optimiser state, so that the next update starts its optimiser afresh. Training
+ * calls it when it stops on a divergence: the state then holds what the failed step made of it,
+ * which belongs to no weights that the model keeps.
+ */
+export function forgetOptimizerState(core: Backend): void {
+  const { data, layout: L } = core;
+  data.fill(0, L.opt0, L.optInfo + OPT_INFO_SIZE);
+}
+
+/**
+ * Why a saved optimiser state (as a model file holds it; absent entries are a new model's zeros)
+ * is not one that training produces, or null when it is. The owner must be a known optimiser
+ * (or none), the step count a whole number, and each slot within what its owner's rule keeps
+ * there: so that a file cannot make the next update non-finite or meaningless.
+ */
+export function optimizerStateProblem(
+  info: ReadonlyMap<keyof typeof OPT_INFO, number>,
+  slots: ReadonlyMap<'opt0' | 'opt1' | 'opt2', Float64Array>,
+): string | null {
+  const code = info.get('optimizer') ?? 0;
+  const owner = (Object.keys(CODES) as OptimizerName[]).find((name) => CODES[name] === code);
+  if (code !== 0 && (owner === undefined || owner === 'sgd')) {
+    return `optimizer.info.optimizer must be 0 (none) or the code of a stateful optimiser (${OPTIMIZERS.filter((o) => o !== 'sgd').map((o) => `${CODES[o]}: ${o}`).join(', ')}), got ${code}`;
+  }
+  const steps = info.get('steps') ?? 0;
+  if (!Number.isInteger(steps) || steps < 0) return `optimizer.info.steps must be a whole number, got ${steps}`;
+  const lastLoss = info.get('lastLoss') ?? 0;
+  if (Number.isNaN(lastLoss) || lastLoss === -Infinity) return `optimizer.info.lastLoss must be a number or Infinity, got ${lastLoss}`;
+  /** Checks every value of a slot; `ok` says what the owner's rule can leave there. */
+  const each = (slot: 'opt0' | 'opt1' | 'opt2', what: string, ok: (v: number) => boolean): string | null => {
+    const values = slots.get(slot);
+    if (values === undefined) return null;
+    for (let i = 0; i < values.length; i++) {
+      if (!ok(values[i])) return `optimizer.slots.${slot}[${i}] must be ${what} for ${owner ?? 'no optimiser'}, got ${values[i]}`;
+    }
+    return null;
+  };
+  const notNaN = (v: number): boolean => !Number.isNaN(v);
+  const finite = (v: number): boolean => Number.isFinite(v);
+  const step = (v: number) => v === 0 || (v >= STEP_MIN && v <= STEP_MAX);
+  type Check = [slot: 'opt0' | 'opt1' | 'opt2', what: string, ok: (v: number) => boolean];
+  const rules: Record<OptimizerName | 'none', Check[]> = {
+    none: [['opt0', 'finite', finite], ['opt1', 'finite', finite], ['opt2', 'finite', finite]],
+    'rprop': [['opt0', 'a gradient', notNaN], ['opt1', `0 or a step in [${STEP_MIN}, ${STEP_MAX}]`, step], ['opt2', 'finite', finite]],
+    'irprop+': [['opt0', 'a gradient', notNaN], ['opt1', `0 or a step in [${STEP_MIN}, ${STEP_MAX}]`, step], ['opt2', `a change within ±${STEP_MAX}`, (v) => Math.abs(v) <= STEP_MAX]],
+    'rprop-notebook': [['opt0', 'a gradient', notNaN], ['opt1', 'a multiplier in [0.01, 100]', (v) => v >= 0.01 && v <= 100], ['opt2', 'finite', finite]],
+    'momentum': [['opt0', 'finite', finite], ['opt1', 'finite', finite], ['opt2', 'finite', finite]],
+    'adagrad': [['opt0', 'a sum of squares (>= 0)', (v) => v >= 0], ['opt1', 'finite', finite], ['opt2', 'finite', finite]],
+    'adam': [['opt0', 'finite', finite], ['opt1', 'a mean of squares (>= 0)', (v) => v >= 0], ['opt2', 'finite', finite]],
+    'sgd': [],
+  };
+  for (const [slot, what, ok] of rules[owner ?? 'none']) {
+    const problem = each(slot, what, ok);
+    if (problem !== null) return problem;
+  }
+  return null;
 }

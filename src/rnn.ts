@@ -6,11 +6,11 @@ import { compileCore, WasmBackend, type WasmBuild } from './backends/wasm.js';
 import { checkInteger, checkRate, checkSequence, checkTargets, checkVector, show } from './errors.js';
 import { computeLayout, MAX_BLOCK_BYTES, type Layout } from './layout.js';
 import { checkLoadOptions, decodeModel, encodeModel, loadModel, type ModelFile, type ModelFileOptions } from './model-file.js';
-import { applyOptimizer, plainOptimizer, type OptimizerName } from './optimizers.js';
+import { applyOptimizer, forgetOptimizerState, plainOptimizer, type OptimizerName } from './optimizers.js';
 import { paramsFromSafetensors, paramsToSafetensors } from './pytorch.js';
 import { makeRandom, type Seed } from './random.js';
 import {
-  checkExamples, checkFitOptions, checkTrainOptions, type Example, type FitOptions, type FitPlan, type Schedule,
+  checkExamples, checkFitOptions, checkTrainOptions, recheckExample, type Example, type FitOptions, type FitPlan, type Schedule,
   type TrainOptions, type TrainResult,
 } from './training.js';
 
@@ -18,7 +18,12 @@ export type { BackendName } from './backend.js';
 export type { TrainResult } from './training.js';
 export type { WasmBuild } from './backends/wasm.js';
 
-/** Options of `new RNN` and `RNN.create`. */
+/**
+ * Options of `new RNN` and `RNN.create`.
+ *
+ * @example
+ * const options: RNNOptions = { seed: 42, backend: 'ts', init: 'notebook' };
+ */
 export interface RNNOptions {
   /** seedrandom seed for the initial weights; without one they come from the platform's entropy. */
   seed?: string | number;
@@ -38,12 +43,27 @@ export interface RNNOptions {
   wasmBuild?: WasmBuild;
 }
 
-/** An input vector, of length inputDim. */
+/**
+ * An input vector, of length inputDim.
+ *
+ * @example
+ * const x: Vector = Float64Array.of(1, 0, 0);
+ */
 export type Vector = ArrayLike<number>;
-/** A sequence of T input vectors. */
+/**
+ * A sequence of T input vectors.
+ *
+ * @example
+ * const xs: Sequence = [[1, 0, 0], [0, 1, 0]];
+ */
 export type Sequence = ArrayLike<Vector>;
 
-/** The parameters, row-major: Wxh H x I, Whh H x H, Why O x H, bh H, by O. */
+/**
+ * The parameters, row-major: Wxh H x I, Whh H x H, Why O x H, bh H, by O.
+ *
+ * @example
+ * const { Whh }: Params = rnn.getParams(); // Whh[i * H + j] is the weight from h_j to h_i
+ */
 export interface Params {
   Wxh: Float64Array;
   Whh: Float64Array;
@@ -52,7 +72,12 @@ export interface Params {
   by: Float64Array;
 }
 
-/** Gradients of the summed loss, named and shaped as the parameters with a `d` in front. */
+/**
+ * Gradients of the summed loss, named and shaped as the parameters with a `d` in front.
+ *
+ * @example
+ * const { dWhy }: Gradients = rnn.backward(xs, targets);
+ */
 export interface Gradients {
   dWxh: Float64Array;
   dWhh: Float64Array;
@@ -61,9 +86,19 @@ export interface Gradients {
   dby: Float64Array;
 }
 
-/** Parameters as any array-likes of numbers, for `setParams`: `Partial<Params>` is one. */
+/**
+ * Parameters as any array-likes of numbers, for `setParams`: `Partial<Params>` is one.
+ *
+ * @example
+ * const partial: ParamsLike = { by: [0, 0, 0] };
+ */
 export type ParamsLike = { [K in keyof Params]?: ArrayLike<number> };
-/** Gradients as any array-likes of numbers, for the updates: `Gradients` is one. */
+/**
+ * Gradients as any array-likes of numbers, for the updates: `Gradients` is one.
+ *
+ * @example
+ * const grads: GradientsLike = { ...rnn.backward(xs, targets), dby: [0, 0, 0] };
+ */
 export type GradientsLike = { [K in keyof Gradients]: ArrayLike<number> };
 
 const PARAM_NAMES = ['Wxh', 'Whh', 'Why', 'bh', 'by'] as const;
@@ -141,9 +176,13 @@ function argmax(m: Float64Array, start: number, n: number): number {
  * rnn.predict(xs); // [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]
  */
 export class RNN {
+  /** The length of an input vector, I. */
   readonly inputDim: number;
+  /** The number of hidden units, H. */
   readonly hiddenDim: number;
+  /** The number of classes, O. */
   readonly outputDim: number;
+  /** The build of the numeric core this model runs on. */
   readonly backend: BackendName;
   private readonly core: Backend;
   private steps = 0;
@@ -248,6 +287,7 @@ export class RNN {
    * writeFileSync('model.safetensors', rnn.toSafetensors());
    */
   toSafetensors(): Uint8Array {
+    this.assertLive('RNN.toSafetensors');
     return paramsToSafetensors(this.inputDim, this.hiddenDim, this.outputDim, this.getParams());
   }
 
@@ -365,20 +405,26 @@ export class RNN {
     return this.core.data.slice(start, start + this.hiddenDim);
   }
 
-  /** Steps run since `resetHistory()`. */
+  /**
+   * Steps run since `resetHistory()`.
+   *
+   * @example
+   * rnn.resetHistory(); rnn.forward(xs); rnn.seqLength === xs.length; // true
+   */
   get seqLength(): number {
     return this.steps;
   }
 
   /**
    * Releases the model's memory now, instead of when the garbage collector finds the model: a
-   * wasm model's instance goes to a small pool that the next new model reuses. Every later call
-   * but `dispose` throws. Not allowed while train or fit runs.
+   * small wasm model's instance (1 MiB of memory or less) goes to a pool of a few that the next
+   * new models reuse; a larger one is dropped for the garbage collector. Every later call but
+   * `dispose` throws. Not allowed while train or fit runs.
    *
    * @example
    * const rnn = await RNN.create(3, 5, 3);
    * rnn.dispose();
-   * rnn.forward(xs); // Error: RNN.forward: this model was disposed
+   * rnn.forward([[1, 0, 0]]); // Error: RNN.forward: this model was disposed
    */
   dispose(): void {
     if (this.disposed) return;
@@ -388,7 +434,12 @@ export class RNN {
     this.core.dispose();
   }
 
-  /** Whether `dispose` has been called. */
+  /**
+   * Whether `dispose` has been called.
+   *
+   * @example
+   * rnn.dispose(); rnn.isDisposed; // true
+   */
   get isDisposed(): boolean {
     return this.disposed;
   }
@@ -642,7 +693,7 @@ export class RNN {
    * responsive. Other calls on the model (but getParams and getHiddenState) throw until it settles.
    *
    * @example
-   * const result = await rnn.trainAsync(xs, targets, { iterations: 5000, onProgress: ({ loss }) => draw(loss) });
+   * const result = await rnn.trainAsync(xs, targets, { iterations: 5000, onProgress: ({ loss }) => console.log(loss) });
    */
   trainAsync(xs: Sequence, targets: ArrayLike<number>, iterations: number, learningRate: number, printEvery?: number): Promise<TrainResult>;
   trainAsync(xs: Sequence, targets: ArrayLike<number>, options: TrainOptions): Promise<TrainResult>;
@@ -726,9 +777,7 @@ export class RNN {
       this.steps = T;
       const loss = this.core.loss(T);
       if (!Number.isFinite(loss)) {
-        // The weights of the last iteration with a finite loss are in the backup.
-        data.copyWithin(Wxh, backup, backup + P);
-        return result(losses, i, 'diverged');
+        return this.diverged(losses, i); // the weights of the last finite loss are in the backup
       }
       losses[i] = loss;
       if (plan.printEvery !== undefined && i % plan.printEvery === 0) this.print(targets, loss);
@@ -740,8 +789,7 @@ export class RNN {
       this.core.backward(T, false);
       data[stepLoss] = loss;
       if (!applyOptimizer(this.core, plan.optimizer)) {
-        data.copyWithin(Wxh, backup, backup + P);
-        return result(losses, i + 1, 'diverged');
+        return this.diverged(losses, i + 1);
       }
       i++;
       if (deadline !== Infinity && performance.now() >= deadline) {
@@ -750,6 +798,19 @@ export class RNN {
       }
     }
     return result(losses, iterations, 'iterations');
+  }
+
+  /**
+   * Ends training that diverged: puts back the weights saved before the last update (those of the
+   * last finite loss) and empties the optimiser state, which the failed step left belonging to no
+   * weights the model keeps, so that the next update starts the optimiser afresh.
+   */
+  private diverged(losses: Float64Array, iterations: number): TrainResult {
+    const { data } = this.core;
+    const { Wxh, P, backup } = this.L;
+    data.copyWithin(Wxh, backup, backup + P);
+    forgetOptimizerState(this.core);
+    return result(losses, iterations, 'diverged');
   }
 
   /** Tells onProgress, then says whether to stop here (before this iteration's update). */
@@ -766,7 +827,11 @@ export class RNN {
    * zero hidden state, unless `carryState` carries it over from the previous sequence (chunks of
    * one stream, in order). `losses` has one entry per epoch: the mean loss of its sequences, each
    * taken before the update of its batch. `targetLoss` and `onProgress` are checked after each
-   * epoch, `signal` before each batch.
+   * epoch, `signal` before each batch. iRprop+ compares the loss of each batch with the previous
+   * batch's: with batches of different sequences that is noisy, so it is best used with one batch
+   * of all the data. The data must not change while fit runs (from a callback, or between the
+   * slices of fitAsync): a changed sequence is refused when fit reaches it, with the error a bad
+   * one would have got.
    *
    * @example
    * const text = textDataset('hello world, hello wasm', 8);
@@ -782,6 +847,9 @@ export class RNN {
    * getParams and getHiddenState) throw until it settles.
    *
    * @example
+   * const text = textDataset('hello world, hello wasm', 8);
+   * const rnn = await RNN.create(text.vocab.length, 32, text.vocab.length, { seed: 1 });
+   * const controller = new AbortController(); // controller.abort() stops it before the next batch
    * const result = await rnn.fitAsync(text.sequences, { epochs: 100, signal: controller.signal });
    */
   fitAsync(data: ArrayLike<Example>, options: FitOptions): Promise<TrainResult> {
@@ -794,14 +862,15 @@ export class RNN {
 
   private fitRun(where: string, data: ArrayLike<Example>, options: FitOptions): Run {
     this.assertIdle(where);
-    const longest = checkExamples(where, data, this.inputDim, this.outputDim);
+    const lengths = checkExamples(where, data, this.inputDim, this.outputDim);
+    const longest = lengths.reduce((a, b) => Math.max(a, b), 0);
     const plan = checkFitOptions(where, options);
     const random = plan.shuffle ? makeRandom(where, plan.seed) : null;
     this.ensureCapacity(where, longest);
-    return this.fitLoop(where, data, plan, random);
+    return this.fitLoop(where, data, lengths, plan, random);
   }
 
-  private fitLoop(where: string, examples: ArrayLike<Example>, plan: FitPlan, random: (() => number) | null): Run {
+  private fitLoop(where: string, examples: ArrayLike<Example>, lengths: number[], plan: FitPlan, random: (() => number) | null): Run {
     const { data } = this.core;
     const { Wxh, P, backup, hs, H, stepLoss } = this.L;
     const n = examples.length;
@@ -821,7 +890,7 @@ export class RNN {
           const end = Math.min(start + plan.batchSize, n);
           let batchLoss = 0;
           for (let k = start; k < end; k++) {
-            const { xs, targets } = examples[order[k]];
+            const { xs, targets } = recheckExample(where, order[k], examples[order[k]], lengths[order[k]], this.inputDim, this.outputDim);
             const T = xs.length;
             if (plan.carryState && this.steps > 0) data.copyWithin(hs, hs + this.steps * H, hs + (this.steps + 1) * H);
             else data.fill(0, hs, hs + H);
@@ -832,8 +901,7 @@ export class RNN {
             this.steps = T;
             const loss = this.core.loss(T);
             if (!Number.isFinite(loss)) {
-              data.copyWithin(Wxh, backup, backup + P);
-              return result(losses, epoch, 'diverged');
+              return this.diverged(losses, epoch);
             }
             batchLoss += loss;
             this.core.backward(T, k > start);
@@ -843,8 +911,7 @@ export class RNN {
           if (end - start > 1) this.core.scaleGrads(1 / (end - start));
           data[stepLoss] = batchLoss / (end - start);
           if (!applyOptimizer(this.core, plan.optimizer)) {
-            data.copyWithin(Wxh, backup, backup + P);
-            return result(losses, epoch, 'diverged');
+            return this.diverged(losses, epoch);
           }
           start = end;
           if (deadline !== Infinity && performance.now() >= deadline) return null;

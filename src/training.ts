@@ -1,9 +1,14 @@
 // The options of train and fit, their checks, and what training returns.
-import { checkArrayLike, checkInteger, checkSequence, checkTargets, show } from './errors.js';
+import { checkArrayLike, checkInteger, checkSequence, checkTargets, isArrayLike, show } from './errors.js';
 import { resolveOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
 import type { Seed } from './random.js';
 
-/** How training went: the loss of every iteration and why it stopped. */
+/**
+ * How training went: the loss of every iteration and why it stopped.
+ *
+ * @example
+ * const { stopped, iterations, loss }: TrainResult = rnn.train(xs, targets, { iterations: 100 });
+ */
 export interface TrainResult {
   /** Iterations (epochs, for `fit`) whose loss was recorded: `losses.length`. */
   iterations: number;
@@ -14,18 +19,29 @@ export interface TrainResult {
   /**
    * 'iterations': all ran. 'targetLoss': the loss reached `targetLoss`. 'callback': `onProgress`
    * returned false. 'aborted': `signal` was aborted. 'diverged': the loss or a weight stopped being
-   * finite, and the weights were put back to those of the last finite iteration.
+   * finite: the weights were put back to those of the last finite iteration and the optimiser's
+   * state was emptied (the next update starts it afresh).
    */
   stopped: 'iterations' | 'targetLoss' | 'callback' | 'aborted' | 'diverged';
 }
 
-/** What `onProgress` is told after each iteration (each epoch, for `fit`). */
+/**
+ * What `onProgress` is told after each iteration (each epoch, for `fit`).
+ *
+ * @example
+ * rnn.train(xs, targets, { iterations: 100, onProgress: ({ iteration, loss }: Progress) => console.log(iteration, loss) });
+ */
 export interface Progress {
   iteration: number;
   loss: number;
 }
 
-/** Options of `train`: how long, which optimiser, and when to stop. */
+/**
+ * Options of `train`: how long, which optimiser, and when to stop.
+ *
+ * @example
+ * const options: TrainOptions = { iterations: 1000, optimizer: 'adam', learningRate: 0.01, clip: 5, targetLoss: 0.01 };
+ */
 export interface TrainOptions {
   /** How many iterations (each resets the history, runs the sequence and updates once). */
   iterations: number;
@@ -51,7 +67,12 @@ export interface TrainOptions {
   signal?: AbortSignal;
 }
 
-/** Options of `fit`: those of `train` but `iterations`, and how to go through the data. */
+/**
+ * Options of `fit`: those of `train` but `iterations`, and how to go through the data.
+ *
+ * @example
+ * const options: FitOptions = { epochs: 20, batchSize: 4, shuffle: true, seed: 1, optimizer: 'adam' };
+ */
 export interface FitOptions extends Omit<TrainOptions, 'iterations'> {
   /** Passes over the data. */
   epochs: number;
@@ -69,7 +90,12 @@ export interface FitOptions extends Omit<TrainOptions, 'iterations'> {
   carryState?: boolean;
 }
 
-/** One training sequence for `fit`. */
+/**
+ * One training sequence for `fit`.
+ *
+ * @example
+ * const example: Example = { xs: [[1, 0], [0, 1]], targets: [1, 0] };
+ */
 export interface Example {
   xs: ArrayLike<ArrayLike<number>>;
   targets: ArrayLike<number>;
@@ -152,20 +178,47 @@ export function checkFitOptions(where: string, options: unknown): FitPlan {
   return { ...checkSchedule(where, o), epochs, batchSize, shuffle, seed: o.seed as Seed | undefined, carryState };
 }
 
-/** Checks every example of `fit`'s data; returns the longest sequence's length. */
-export function checkExamples(where: string, data: unknown, inputDim: number, outputDim: number): number {
+/** Checks one example of `fit`'s data; returns its length. */
+function checkExample(where: string, k: number, e: unknown, inputDim: number, outputDim: number): number {
+  if (typeof e !== 'object' || e === null) {
+    throw new TypeError(`${where}: data[${k}] must be an object { xs, targets }, got ${show(e)}`);
+  }
+  const { xs: rawXs, targets } = e as Partial<Example>;
+  const xs = checkSequence(where, `data[${k}].xs`, rawXs, inputDim);
+  if (xs.length === 0) throw new RangeError(`${where}: data[${k}].xs must have at least one step, got length 0`);
+  checkTargets(where, `data[${k}].targets`, targets, xs.length, outputDim);
+  return xs.length;
+}
+
+/** Checks every example of `fit`'s data; returns each one's length. */
+export function checkExamples(where: string, data: unknown, inputDim: number, outputDim: number): number[] {
   const examples = checkArrayLike(where, 'data', data);
   if (examples.length === 0) throw new RangeError(`${where}: data must hold at least one sequence, got length 0`);
-  let longest = 0;
-  for (let k = 0; k < examples.length; k++) {
-    const e = examples[k] as Partial<Example> | null;
-    if (typeof e !== 'object' || e === null) {
-      throw new TypeError(`${where}: data[${k}] must be an object { xs, targets }, got ${show(e)}`);
-    }
-    const xs = checkSequence(where, `data[${k}].xs`, e.xs, inputDim);
-    if (xs.length === 0) throw new RangeError(`${where}: data[${k}].xs must have at least one step, got length 0`);
-    checkTargets(where, `data[${k}].targets`, e.targets, xs.length, outputDim);
-    longest = Math.max(longest, xs.length);
+  return Array.from({ length: examples.length }, (_, k) => checkExample(where, k, examples[k], inputDim, outputDim));
+}
+
+/** Whether an example is still what `checkExamples` accepted, with `length` steps: checked quickly, with no message built. */
+function unchanged(e: unknown, length: number, inputDim: number, outputDim: number): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  const { xs, targets } = e as Example;
+  if (!isArrayLike(xs) || !isArrayLike(targets) || xs.length !== length || targets.length !== length) return false;
+  for (let t = 0; t < length; t++) {
+    const x = xs[t];
+    if (!isArrayLike(x) || x.length !== inputDim) return false;
+    for (let j = 0; j < inputDim; j++) if (typeof x[j] !== 'number' || !Number.isFinite(x[j])) return false;
+    const c = targets[t];
+    if (!Number.isInteger(c) || c < 0 || c >= outputDim) return false;
   }
-  return longest;
+  return true;
+}
+
+/**
+ * Checks again, as `fit` reaches it, an example that `checkExamples` accepted with `length`
+ * steps: the caller may change its data while `fitAsync` runs, or from a callback. A changed
+ * example gets the same error as a bad one would have, or a RangeError if only its length changed.
+ */
+export function recheckExample(where: string, k: number, e: unknown, length: number, inputDim: number, outputDim: number): Example {
+  if (unchanged(e, length, inputDim, outputDim)) return e as Example;
+  const now = checkExample(`${where} (data changed while training)`, k, e, inputDim, outputDim);
+  throw new RangeError(`${where}: data[${k}] changed while training: it had ${length} steps, now ${now}`);
 }

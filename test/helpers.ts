@@ -66,16 +66,3 @@ export function randomTargets(random: () => number, T: number, O: number): numbe
   return Array.from({ length: T }, () => Math.floor(random() * O));
 }
 
-/**
- * Everything observable about a model's state: its parameters, the length of its history and, to
- * see the history itself, the loss of that history against class 0 at every step.
- */
-export function digest(rnn: RNN): string {
-  const params = rnn.getParams();
-  const history = rnn.loss(new Array<number>(rnn.seqLength).fill(0));
-  return JSON.stringify({
-    params: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.from(v)])),
-    seqLength: rnn.seqLength,
-    history,
-  });
-}

@@ -176,6 +176,16 @@ describe('bad model files', () => {
     ['a bad seed', edit((f) => { f.options.seed = [1]; }), TypeError, /options.seed must be a string or a finite number/],
     ['an unknown option', edit((f) => { f.options.backend = 'ts'; }), TypeError, /unknown key options.backend/],
     ['a bad backend to load on', () => text(), TypeError, /options.backend must be 'wasm' or 'ts', got "gpu"/, { backend: 'gpu' }],
+    // Optimiser state no optimiser leaves: it would make the next update meaningless or non-finite.
+    ['a NaN step count', edit((f) => { f.optimizer.info.steps = 'NaN'; }), RangeError, /optimizer.info.steps must be a whole number, got NaN/],
+    ['a negative step count', edit((f) => { f.optimizer.info.steps = -7; }), RangeError, /optimizer.info.steps must be a whole number, got -7/],
+    ['an unknown optimiser code', edit((f) => { f.optimizer.info.optimizer = 3.5; }), RangeError, /optimizer.info.optimizer must be 0 \(none\) or the code of a stateful optimiser .*got 3.5/],
+    ['plain SGD as the owner', edit((f) => { f.optimizer.info.optimizer = 1; }), RangeError, /optimizer.info.optimizer must be 0 \(none\) or the code/],
+    ["a negative second moment for adam", edit((f) => { f.optimizer.info.optimizer = 4; f.optimizer.slots.opt1[5] = -1; }), RangeError, /optimizer.slots.opt1\[5\] must be a mean of squares \(>= 0\) for adam, got -1/],
+    ['an Rprop step beyond 50', edit((f) => { f.optimizer.info.optimizer = 5; f.optimizer.slots.opt1[0] = 51; }), RangeError, /optimizer.slots.opt1\[0\] must be 0 or a step in \[0.000001, 50\] for rprop, got 51/],
+    ['a NaN gradient in the state', edit((f) => { f.optimizer.info.optimizer = 6; f.optimizer.slots.opt0[2] = 'NaN'; }), RangeError, /optimizer.slots.opt0\[2\] must be a gradient for irprop\+, got NaN/],
+    ['a multiplier out of the notebook\'s range', edit((f) => { f.optimizer.info.optimizer = 7; f.optimizer.slots.opt1.fill(1); f.optimizer.slots.opt1[1] = 0.001; }), RangeError, /optimizer.slots.opt1\[1\] must be a multiplier in \[0.01, 100\] for rprop-notebook, got 0.001/],
+    ['-Infinity as the last loss', edit((f) => { f.optimizer.info.lastLoss = '-Infinity'; }), RangeError, /optimizer.info.lastLoss must be a number or Infinity, got -Infinity/],
   ];
 
   it.each(CASES)('%s', async (_, json, type, message, options) => {

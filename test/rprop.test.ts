@@ -74,7 +74,7 @@ describe.each(BACKENDS)('Rprop on %s', (backend) => {
     expectMoves(moves(grown, g, 45), g.map(() => -50)); // 54 clamped
     const small = await model();
     expectMoves(moves(small, g, 1e-6), g.map(() => -1e-6));
-    moves(small, g.map((v) => -v), 1e-6); // 5e-7 clamped up to 1e-6, no move
+    expectMoves(moves(small, g.map((v) => -v), 1e-6), g.map(() => 0)); // 5e-7 clamped up to 1e-6, no move
     const last = moves(small, g.map((v) => -v), 1e-6);
     last.forEach((d) => expect(d).toBeCloseTo(1e-6, 15));
   });

@@ -41,12 +41,12 @@ const ALIGN = 16;
 
 /**
  * Instances of disposed models, by build, reused by the next models so that creating and
- * disposing many models allocates no new memory. Small ones only: a big memory goes to the
- * garbage collector.
+ * disposing many models allocates no new memory. Small ones only (at most 8 of at most 1 MiB
+ * each, per build): a bigger memory goes to the garbage collector.
  */
 const pools: Record<WasmBuild, CoreExports[]> = { simd: [], scalar: [] };
 const POOL_SIZE = 8;
-const POOL_MAX_BYTES = 16 * 2 ** 20;
+const POOL_MAX_BYTES = 2 ** 20;
 
 /**
  * The two builds of assembly/, from the same sources: with f64x2 SIMD, and without for engines
@@ -92,6 +92,7 @@ async function compileBest(): Promise<WasmBuild> {
  * the build compiled; later calls return the same promise. A failed load can be retried.
  */
 export function compileCore(build?: WasmBuild): Promise<WasmBuild> {
+  if (build !== undefined && compiled.has(build)) return Promise.resolve(build); // e.g. compiled as the best one
   const key = build ?? 'auto';
   let promise = compiling.get(key);
   if (promise === undefined) {
@@ -120,8 +121,11 @@ export class WasmBackend implements Backend {
   private readonly struct: number;
   private readonly block: number;
 
-  /** Instantiates synchronously: call `compileCore(build)` first. */
-  constructor(I: number, H: number, O: number, capacity: number, build: WasmBuild | undefined = preferred) {
+  /**
+   * Instantiates synchronously: call `compileCore(build)` first. Without a build, the one
+   * `compileCore()` chose, or else whichever one has been compiled.
+   */
+  constructor(I: number, H: number, O: number, capacity: number, build: WasmBuild | undefined = preferred ?? compiled.keys().next().value) {
     const module = build === undefined ? undefined : compiled.get(build);
     if (build === undefined || module === undefined) {
       const call = build === undefined ? 'init()' : `init('${build}')`;
