@@ -1,5 +1,5 @@
 // The notebook's tasks, as sequences of input vectors and class targets.
-import { checkArrayLike, checkInteger, show } from './errors.js';
+import { checkArrayLike, checkInteger, checkOptionKeys, show } from './errors.js';
 import { makeRandom, type Seed } from './random.js';
 
 /** A training sequence: `xs[t]` is the input at step t, `targets[t]` the class to predict there. */
@@ -11,18 +11,6 @@ export interface Dataset {
 /** Longest sequence a dataset helper builds, to catch a mistaken huge length early. */
 const MAX_LENGTH = 1 << 24;
 
-function checkOptions(where: string, options: unknown, allowed: readonly string[]): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new TypeError(`${where}: unknown option '${key}' (known: ${allowed.join(', ')})`);
-    }
-  }
-  return options as Record<string, unknown>;
-}
 
 /**
  * The constant task: inputs drawn uniformly from [0, 1), every target `c`. The answer never
@@ -37,7 +25,7 @@ export function constantDataset(c: number, length: number, dim: number, options?
   checkInteger(where, 'dim', dim, 1);
   checkInteger(where, 'c', c, 0, dim - 1);
   checkInteger(where, 'length', length, 1, MAX_LENGTH);
-  const random = makeRandom(where, checkOptions(where, options, ['seed']).seed as Seed | undefined);
+  const random = makeRandom(where, checkOptionKeys(where, options, ['seed']).seed as Seed | undefined);
   const xs: Float64Array[] = [];
   for (let t = 0; t < length; t++) {
     const x = new Float64Array(dim);
@@ -84,7 +72,7 @@ export function identityDataset(length: number, dim: number, options?: { seed?: 
   const where = 'identityDataset';
   checkInteger(where, 'length', length, 1, MAX_LENGTH);
   checkInteger(where, 'dim', dim, 1);
-  const opts = checkOptions(where, options, ['seed', 'delay']);
+  const opts = checkOptionKeys(where, options, ['seed', 'delay']);
   const delay = opts.delay === undefined ? 0 : checkInteger(where, 'options.delay', opts.delay, 0, length - 1);
   const random = makeRandom(where, opts.seed as Seed | undefined);
   const classes: number[] = [];

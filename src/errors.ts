@@ -79,3 +79,18 @@ export function checkTargets(where: string, name: string, value: unknown, length
   for (let t = 0; t < length; t++) checkInteger(where, `${name}[${t}]`, targets[t], 0, classes - 1);
   return targets as ArrayLike<number>;
 }
+
+/**
+ * An options object whose keys are all among `known` (undefined counts as no options): TypeError
+ * for anything else, naming the unknown key, so that a misspelt option is not silently ignored.
+ */
+export function checkOptionKeys(where: string, options: unknown, known: readonly string[]): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new TypeError(`${where}: unknown option '${key}' (known: ${known.join(', ')})`);
+  }
+  return options as Record<string, unknown>;
+}

@@ -3,7 +3,7 @@
 import type { Backend, BackendName } from './backend.js';
 import { TsBackend } from './backends/ts/index.js';
 import { compileCore, WasmBackend, type WasmBuild } from './backends/wasm.js';
-import { checkInteger, checkRate, checkSequence, checkTargets, checkVector, show } from './errors.js';
+import { checkInteger, checkOptionKeys, checkRate, checkSequence, checkTargets, checkVector, show } from './errors.js';
 import { computeLayout, MAX_BLOCK_BYTES, type Layout } from './layout.js';
 import { checkLoadOptions, decodeModel, encodeModel, loadModel, type ModelFile, type ModelFileOptions } from './model-file.js';
 import { applyOptimizer, forgetOptimizerState, plainOptimizer, type OptimizerName } from './optimizers.js';
@@ -134,15 +134,7 @@ function checkWasmBuild(where: string, name: string, value: unknown): asserts va
 
 function checkOptions(options: unknown): Required<Pick<RNNOptions, 'backend' | 'init'>> & { seed?: Seed; wasmBuild?: WasmBuild } {
   const where = 'RNN';
-  if (options === undefined) return { backend: 'wasm', init: 'uniform' };
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
-  }
-  const known = ['seed', 'backend', 'init', 'wasmBuild'];
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new TypeError(`${where}: unknown option '${key}' (known: ${known.join(', ')})`);
-  }
-  const { seed, backend = 'wasm', init = 'uniform', wasmBuild } = options as RNNOptions;
+  const { seed, backend = 'wasm', init = 'uniform', wasmBuild } = checkOptionKeys(where, options, ['seed', 'backend', 'init', 'wasmBuild']) as RNNOptions;
   if (backend !== 'wasm' && backend !== 'ts') {
     throw new TypeError(`${where}: options.backend must be 'wasm' or 'ts', got ${show(backend)}`);
   }
@@ -945,10 +937,7 @@ export class RNN {
     if (I !== O) throw new RangeError(`${where}: feeding samples back needs inputDim = outputDim, got ${I} and ${O}`);
     checkInteger(where, 'start', start, 0, O - 1);
     checkInteger(where, 'length', length, 0);
-    if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
-    for (const key of Object.keys(options)) {
-      if (!['temperature', 'seed', 'hiddenState'].includes(key)) throw new TypeError(`${where}: unknown option '${key}' (known: temperature, seed, hiddenState)`);
-    }
+    checkOptionKeys(where, options, ['temperature', 'seed', 'hiddenState']);
     const temperature = options.temperature === undefined ? 1 : checkRate(where, 'options.temperature', options.temperature);
     if (temperature === 0) throw new RangeError(`${where}: options.temperature must be positive, got 0`);
     if (options.hiddenState !== undefined) checkVector(where, 'options.hiddenState', options.hiddenState, this.hiddenDim, 'hiddenDim');

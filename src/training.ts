@@ -1,5 +1,5 @@
 // The options of train and fit, their checks, and what training returns.
-import { checkArrayLike, checkInteger, checkSequence, checkTargets, isArrayLike, show } from './errors.js';
+import { checkArrayLike, checkInteger, checkOptionKeys, checkSequence, checkTargets, isArrayLike, show } from './errors.js';
 import { resolveOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
 import type { Seed } from './random.js';
 
@@ -112,15 +112,6 @@ export interface Schedule {
 
 const SCHEDULE_KEYS = ['learningRate', 'optimizer', 'momentum', 'beta1', 'beta2', 'eps', 'clip', 'targetLoss', 'printEvery', 'onProgress', 'signal'];
 
-function checkKeys(where: string, options: unknown, known: string[]): Record<string, unknown> {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new TypeError(`${where}: unknown option '${key}' (known: ${known.join(', ')})`);
-  }
-  return options as Record<string, unknown>;
-}
 
 function checkSchedule(where: string, o: Record<string, unknown>): Schedule {
   const optimizer = resolveOptimizer(where, o);
@@ -147,7 +138,7 @@ function checkSchedule(where: string, o: Record<string, unknown>): Schedule {
 }
 
 export function checkTrainOptions(where: string, options: unknown): Schedule & { iterations: number } {
-  const o = checkKeys(where, options, ['iterations', ...SCHEDULE_KEYS]);
+  const o = checkOptionKeys(where, options, ['iterations', ...SCHEDULE_KEYS]);
   if (o.iterations === undefined) throw new TypeError(`${where}: options.iterations is required`);
   const iterations = checkInteger(where, 'options.iterations', o.iterations, 0);
   return { ...checkSchedule(where, o), iterations };
@@ -162,7 +153,7 @@ export interface FitPlan extends Schedule {
 }
 
 export function checkFitOptions(where: string, options: unknown): FitPlan {
-  const o = checkKeys(where, options, ['epochs', 'batchSize', 'shuffle', 'seed', 'carryState', ...SCHEDULE_KEYS]);
+  const o = checkOptionKeys(where, options, ['epochs', 'batchSize', 'shuffle', 'seed', 'carryState', ...SCHEDULE_KEYS]);
   if (o.epochs === undefined) throw new TypeError(`${where}: options.epochs is required`);
   const epochs = checkInteger(where, 'options.epochs', o.epochs, 0);
   const batchSize = o.batchSize === undefined ? 1 : checkInteger(where, 'options.batchSize', o.batchSize, 1);
