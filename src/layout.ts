@@ -93,6 +93,15 @@ export const MAX_BLOCK_BYTES = 2 ** 31 - 2 ** 20;
 /** Per-step regions, in block order; they are the ones that move when the block grows. */
 export const STEP_REGIONS = ['hs', 'logps', 'ps', 'xs', 'targets'] as const;
 
+/** The parameters, in block order. */
+export const PARAM_NAMES = ['Wxh', 'Whh', 'Why', 'bh', 'by'] as const;
+export type ParamName = (typeof PARAM_NAMES)[number];
+
+/** How many numbers each parameter has: Wxh H x I, Whh H x H, Why O x H, bh H, by O. */
+export function paramLengths(I: number, H: number, O: number): Record<ParamName, number> {
+  return { Wxh: H * I, Whh: H * H, Why: O * H, bh: H, by: O };
+}
+
 export function parameterCount(I: number, H: number, O: number): number {
   return H * I + H * H + O * H + H + O;
 }

@@ -3,7 +3,10 @@
 // with a clear error and nothing else happens.
 import type { BackendName } from './backend.js';
 import { show } from './errors.js';
-import { computeLayout, MAX_BLOCK_BYTES, OPT_INFO, OPTIMIZER_SLOTS, parameterCount, type Layout, type OptimizerSlot } from './layout.js';
+import {
+  computeLayout, MAX_BLOCK_BYTES, OPT_INFO, OPTIMIZER_SLOTS, PARAM_NAMES, paramLengths, parameterCount, type Layout,
+  type OptimizerSlot, type ParamName,
+} from './layout.js';
 import { optimizerStateProblem } from './optimizers.js';
 import type { Seed } from './random.js';
 
@@ -26,8 +29,6 @@ export const MODEL_VERSION = 1;
 /** Largest inputDim, hiddenDim or outputDim a file may name, before the block size is checked. */
 const MAX_DIM = 2 ** 24;
 
-const PARAM_NAMES = ['Wxh', 'Whh', 'Why', 'bh', 'by'] as const;
-type ParamName = (typeof PARAM_NAMES)[number];
 
 /**
  * One number of a model file: a finite JSON number, or the string "-0" for negative zero, which
@@ -126,10 +127,6 @@ export function encodeModel(data: Float64Array, L: Layout, options: ModelFileOpt
     inputDim: L.I, hiddenDim: L.H, outputDim: L.O,
     options: fileOptions, params, optimizer: { slots, info },
   };
-}
-
-function paramLengths(I: number, H: number, O: number): Record<ParamName, number> {
-  return { Wxh: H * I, Whh: H * H, Why: O * H, bh: H, by: O };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

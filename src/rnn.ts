@@ -4,7 +4,7 @@ import type { Backend, BackendName } from './backend.js';
 import { TsBackend } from './backends/ts/index.js';
 import { compileCore, WasmBackend, type WasmBuild } from './backends/wasm.js';
 import { checkInteger, checkOptionKeys, checkRate, checkSequence, checkTargets, checkVector, show } from './errors.js';
-import { computeLayout, MAX_BLOCK_BYTES, type Layout } from './layout.js';
+import { computeLayout, MAX_BLOCK_BYTES, PARAM_NAMES, paramLengths, type Layout, type ParamName } from './layout.js';
 import { checkLoadOptions, decodeModel, encodeModel, loadModel, type ModelFile, type ModelFileOptions } from './model-file.js';
 import { applyOptimizer, forgetOptimizerState, plainOptimizer, type OptimizerName } from './optimizers.js';
 import { paramsFromSafetensors, paramsToSafetensors } from './pytorch.js';
@@ -101,9 +101,7 @@ export type ParamsLike = { [K in keyof Params]?: ArrayLike<number> };
  */
 export type GradientsLike = { [K in keyof Gradients]: ArrayLike<number> };
 
-const PARAM_NAMES = ['Wxh', 'Whh', 'Why', 'bh', 'by'] as const;
 const GRAD_NAMES = ['dWxh', 'dWhh', 'dWhy', 'dbh', 'dby'] as const;
-type ParamName = (typeof PARAM_NAMES)[number];
 type GradName = (typeof GRAD_NAMES)[number];
 
 /** Steps a new model's buffers hold before they first grow. */
@@ -309,8 +307,7 @@ export class RNN {
 
   private lengthOf(name: ParamName | GradName): number {
     const { I, H, O } = this.L;
-    const key = name.startsWith('d') ? name.slice(1) : name;
-    return { Wxh: H * I, Whh: H * H, Why: O * H, bh: H, by: O }[key as ParamName];
+    return paramLengths(I, H, O)[(name.startsWith('d') ? name.slice(1) : name) as ParamName];
   }
 
   /**
