@@ -100,6 +100,12 @@ const badCalls: fc.Arbitrary<BadCall> = fc.oneof(
   badVector.map((v) => ({ name: `setParams(by ${String(v)})`, call: (r: RNN) => r.setParams({ by: v as never }) })),
   badVector.filter((v) => v !== undefined).map((v) => ({ name: `resetHistory(${String(v)})`, call: (r: RNN) => r.resetHistory(v as never) })),
   fc.record({ iterations: badValue }).map((o) => ({ name: 'train options', call: (r: RNN) => r.train([[1, 0, 0]], [0], o as never) })),
+  badVector.map((x) => ({ name: `fit(xs [x, ${String(x)}])`, call: (r: RNN) => r.fit([{ xs: [[1, 0, 0]], targets: [0] }, { xs: [[1, 0, 0], x], targets: [0, 1] }] as never, { epochs: 2 }) })),
+  badTargets.map((t) => ({ name: `fit(targets ${String(t)})`, call: (r: RNN) => r.fit([{ xs: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], targets: t }] as never, { epochs: 2 }) })),
+  fc.tuple(badValue, fc.constantFrom('epochs', 'batchSize')).filter(([v, k]) => !(k === 'batchSize' && v === undefined)).map(([v, k]) => ({ name: `fit option ${k}`, call: (r: RNN) => r.fit([{ xs: [[1, 0, 0]], targets: [0] }], { epochs: 2, [k]: v } as never) })),
+  fc.oneof(badValue, fc.integer({ min: 3, max: 1e9 }), fc.integer({ min: -1e9, max: -1 })).map((v) => ({ name: `sample(start ${String(v)})`, call: (r: RNN) => r.sample(v as never, 5) })),
+  badValue.filter((v) => v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0)).map((v) => ({ name: `sample(temperature ${String(v)})`, call: (r: RNN) => r.sample(0, 5, { temperature: v as never }) })),
+  fc.constantFrom(1e300, 1e308).map((lr) => ({ name: `update that overflows (lr ${lr})`, call: (r: RNN) => r.update({ dWxh: new Float64Array(9).fill(1e10), dWhh: new Float64Array(9), dWhy: new Float64Array(9), dbh: new Float64Array(3), dby: new Float64Array(3) }, lr) })),
   fc.tuple(badValue, fc.constantFrom(...(Object.keys(VALID_OPTION) as (keyof typeof VALID_OPTION)[])))
     .filter(([v, k]) => v !== undefined && !VALID_OPTION[k](v))
     .map(([v, k]) => ({ name: `train option ${k}`, call: (r: RNN) => r.train([[1, 0, 0]], [0], { iterations: 2, [k]: v, ...(k === 'momentum' ? { optimizer: 'momentum' } : {}) } as never) })),
