@@ -1,6 +1,13 @@
 import type { Layout } from './layout.js';
 
-/** The two builds of the numeric core. */
+/**
+ * The two builds of the numeric core: `'wasm'` (AssemblyScript compiled to WebAssembly, the
+ * default) and `'ts'` (plain TypeScript). Both compute the same bits.
+ *
+ * @example
+ * const backend: BackendName = 'ts';
+ * const rnn = await RNN.create(3, 8, 3, { seed: 1, backend });
+ */
 export type BackendName = 'wasm' | 'ts';
 
 /**
