@@ -1,7 +1,7 @@
 /**
- * Where one model's buffers sit in linear memory: byte addresses, written by
+ * Where one model's buffers sit in linear memory: the sizes, then byte addresses, written by
  * src/backends/wasm.ts from the offsets that src/layout.ts computes. The field order here is the
- * order of WASM_LAYOUT_FIELDS in src/backends/wasm.ts: every field is 4 bytes wide.
+ * order of SIZE_FIELDS then ADDRESS_FIELDS in src/backends/wasm.ts: every field is 4 bytes wide.
  *
  * Parameters (Wxh Whh Why bh by) are contiguous, and so are their gradients in the same order,
  * so the optimisers can treat each as one flat vector of P numbers starting at Wxh and dWxh.

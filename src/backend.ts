@@ -1,11 +1,12 @@
 import type { Layout } from './layout.js';
 
 /**
- * The two builds of the numeric core: 'wasm' (AssemblyScript compiled to WebAssembly) and 'ts'
- * (the same kernels in TypeScript).
+ * The two builds of the numeric core: `'wasm'` (AssemblyScript compiled to WebAssembly, the
+ * default) and `'ts'` (plain TypeScript). Both compute the same bits.
  *
  * @example
- * const rnn = await RNN.create(3, 5, 3, { backend: 'ts' satisfies BackendName });
+ * const backend: BackendName = 'ts';
+ * const rnn = await RNN.create(3, 8, 3, { seed: 1, backend });
  */
 export type BackendName = 'wasm' | 'ts';
 

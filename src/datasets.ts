@@ -2,7 +2,14 @@
 import { checkArrayLike, checkInteger, checkOptionKeys, show } from './errors.js';
 import { makeRandom, type Seed } from './random.js';
 
-/** A training sequence: `xs[t]` is the input at step t, `targets[t]` the class to predict there. */
+/**
+ * A training sequence: `xs[t]` is the input at step t, `targets[t]` the class to predict there.
+ *
+ * @example
+ * const data: Dataset = { xs: [new Float64Array([1, 0]), new Float64Array([0, 1])], targets: [1, 0] };
+ * const rnn = await RNN.create(2, 4, 2, { seed: 1 });
+ * rnn.train(data.xs, data.targets, 100, 0.01);
+ */
 export interface Dataset {
   xs: Float64Array[];
   targets: number[];
@@ -88,7 +95,14 @@ export function identityDataset(length: number, dim: number, options?: { seed?: 
   return { xs, targets };
 }
 
-/** A text cut into training sequences of one-hot characters, with its vocabulary. */
+/**
+ * A text cut into training sequences of one-hot characters, with its vocabulary.
+ *
+ * @example
+ * const text: TextDataset = textDataset('abcabc', 2);
+ * text.vocab; // ['a', 'b', 'c']
+ * text.sequences.map((s) => s.targets); // [[1, 2], [0, 1], [2]]
+ */
 export interface TextDataset {
   /** The distinct characters (Unicode code points) of the text, sorted: class i is vocab[i]. */
   vocab: string[];

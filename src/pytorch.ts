@@ -12,10 +12,20 @@ interface ParamsIn {
   by: Float64Array;
 }
 
-/** The state_dict names, in the order they are written. */
+/**
+ * The state_dict names, in the order they are written.
+ *
+ * @example
+ * TORCH_NAMES[0]; // 'rnn.weight_ih_l0', which holds Wxh
+ */
 export const TORCH_NAMES = ['rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'fc.weight', 'fc.bias'] as const;
 
-/** The model's parameters as a safetensors file of F64 tensors named as torch's state_dict. */
+/**
+ * The model's parameters as a safetensors file of F64 tensors named as torch's state_dict.
+ *
+ * @example
+ * const bytes = paramsToSafetensors(3, 8, 3, rnn.getParams()); // rnn = await RNN.create(3, 8, 3)
+ */
 export function paramsToSafetensors(I: number, H: number, O: number, p: ParamsIn): Uint8Array {
   const tensors: [string, Tensor][] = [
     ['rnn.weight_ih_l0', { shape: [H, I], data: p.Wxh }],
@@ -32,6 +42,10 @@ export function paramsToSafetensors(I: number, H: number, O: number, p: ParamsIn
  * Reads the six tensors back, checks their names and shapes agree on I, H and O and that every
  * number is finite, and returns the sizes and parameters; bh is bias_ih + bias_hh (bias_ih alone
  * where bias_hh is 0, which keeps the sign of a zero bias).
+ *
+ * @example
+ * const { I, H, O, params } = paramsFromSafetensors('RNN.fromSafetensors', bytes); // bytes as above
+ * [I, H, O]; // [3, 8, 3]
  */
 export function paramsFromSafetensors(where: string, bytes: unknown): { I: number; H: number; O: number; params: ParamsIn } {
   const { tensors } = decodeSafetensors(where, bytes);

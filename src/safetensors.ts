@@ -5,7 +5,12 @@
 // without gaps or overlaps. This module writes F64 and reads F64 and F32.
 import { show } from './errors.js';
 
-/** A tensor read from or written to a safetensors file, row-major. */
+/**
+ * A tensor read from or written to a safetensors file, row-major.
+ *
+ * @example
+ * const bias: Tensor = { shape: [2, 3], data: new Float64Array(6) }; // 2 rows of 3
+ */
 export interface Tensor {
   shape: number[];
   data: Float64Array;
@@ -23,6 +28,10 @@ function product(shape: readonly number[]): number {
 /**
  * Writes tensors as F64, in the order given, with the header padded by spaces so that the data
  * starts on an 8-byte boundary.
+ *
+ * @example
+ * const bytes = encodeSafetensors([['b', { shape: [2], data: new Float64Array([1, 2]) }]], { format: 'pt' });
+ * bytes.length; // 8 (header length) + 88 (JSON header, padded) + 16 (data) = 112
  */
 export function encodeSafetensors(tensors: ReadonlyArray<[string, Tensor]>, metadata: Record<string, string> = {}): Uint8Array {
   const header: Record<string, unknown> = {};
@@ -64,6 +73,11 @@ function isCount(value: unknown): value is number {
  * dtype, shape and offsets, and that the tensors cover the data exactly. Returns the tensors as
  * float64s and the metadata. TypeError for a wrong type or a malformed header, RangeError for a
  * truncated file, an unsupported dtype or inconsistent sizes.
+ *
+ * @example
+ * const { tensors, metadata } = decodeSafetensors('RNN.fromSafetensors', bytes); // bytes as above
+ * tensors.get('b'); // { shape: [2], data: Float64Array [1, 2] }
+ * metadata; // { format: 'pt' }
  */
 export function decodeSafetensors(where: string, bytes: unknown): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`${where}: bytes must be a Uint8Array, got ${show(bytes)}`);

@@ -34,7 +34,15 @@ export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
 export async function serve({ root = PACKAGE_ROOT, host = '127.0.0.1', port = 5173, index = '/examples/browser/' } = {}) {
   const base = resolve(root);
   const server = createServer(async (request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    let path;
+    try {
+      path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    } catch {
+      // A malformed %-escape or a request target that is not a URL: throwing here would be an
+      // unhandled rejection of this async handler, which ends the process.
+      response.writeHead(400, { 'content-type': 'text/plain' }).end('bad request: malformed URL');
+      return;
+    }
     if (path === '/') {
       response.writeHead(302, { location: index }).end();
       return;
