@@ -166,13 +166,33 @@ function argmax(m: Float64Array, start: number, n: number): number {
  * rnn.predict(xs); // [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]
  */
 export class RNN {
-  /** The length of an input vector, I. */
+  /**
+   * The length of an input vector, I.
+   *
+   * @example
+   * new RNN(3, 5, 2, { backend: 'ts' }).inputDim; // 3
+   */
   readonly inputDim: number;
-  /** The number of hidden units, H. */
+  /**
+   * The number of hidden units, H.
+   *
+   * @example
+   * new RNN(3, 5, 2, { backend: 'ts' }).hiddenDim; // 5
+   */
   readonly hiddenDim: number;
-  /** The number of classes, O. */
+  /**
+   * The number of classes, O.
+   *
+   * @example
+   * new RNN(3, 5, 2, { backend: 'ts' }).outputDim; // 2
+   */
   readonly outputDim: number;
-  /** The build of the numeric core this model runs on. */
+  /**
+   * The build of the numeric core this model runs on.
+   *
+   * @example
+   * (await RNN.create(3, 5, 2)).backend; // 'wasm'
+   */
   readonly backend: BackendName;
   private readonly core: Backend;
   private steps = 0;
