@@ -93,7 +93,10 @@ export const STEP_MAX: f64 = 50;
  * ETA_PLUS while the gradient keeps its sign and shrinks by ETA_MINUS when it flips, within
  * [STEP_MIN, STEP_MAX]. A weight whose gradient flipped does not move, and its stored gradient
  * (opt0) becomes 0 so that the next step neither grows nor shrinks. The weight moves by
- * -sign(g) * step; only the gradient's sign is used.
+ * -sign(g) * step; only the gradient's sign is used. As in torch.optim.Rprop, whether the sign
+ * kept or flipped is the sign of g times the previous gradient (a product that underflows to 0
+ * counts as neither), and the move is written out per sign rather than multiplied by it: where g
+ * is 0 the weight stays as it is, where g is NaN it becomes NaN, so the caller sees it.
  */
 export function rprop(L: Layout, lr: f64): i32 {
   const p = L.Wxh, g = L.dWxh, prev = L.opt0, steps = L.opt1;
@@ -102,7 +105,7 @@ export function rprop(L: Layout, lr: f64): i32 {
     let gi = at(g, i);
     let step = at(steps, i);
     if (step == 0) step = lr;
-    const agreement = sign(gi) * sign(at(prev, i));
+    const agreement = gi * at(prev, i);
     if (agreement > 0) {
       step *= ETA_PLUS;
     } else if (agreement < 0) {
@@ -112,7 +115,8 @@ export function rprop(L: Layout, lr: f64): i32 {
     step = Math.min(Math.max(step, STEP_MIN), STEP_MAX);
     put(steps, i, step);
     put(prev, i, gi);
-    const v = at(p, i) - sign(gi) * step;
+    const w = at(p, i);
+    const v = gi > 0 ? w - step : gi < 0 ? w + step : w - (gi - gi);
     put(p, i, v);
     finite = finite && isFinite(v);
   }
@@ -131,7 +135,7 @@ export function irpropPlus(L: Layout, lr: f64, lossRose: i32): i32 {
     let gi = at(g, i);
     let step = at(steps, i);
     if (step == 0) step = lr;
-    const agreement = sign(gi) * sign(at(prev, i));
+    const agreement = gi * at(prev, i);
     let change: f64;
     if (agreement < 0) {
       step = Math.max(step * ETA_MINUS, STEP_MIN);
@@ -140,7 +144,7 @@ export function irpropPlus(L: Layout, lr: f64, lossRose: i32): i32 {
     } else {
       if (agreement > 0) step *= ETA_PLUS;
       step = Math.min(Math.max(step, STEP_MIN), STEP_MAX);
-      change = -sign(gi) * step;
+      change = gi > 0 ? -step : gi < 0 ? step : -(gi - gi); // -0 where g is 0, as -sign(g) * step gives
     }
     put(steps, i, step);
     put(prev, i, gi);

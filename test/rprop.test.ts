@@ -79,6 +79,14 @@ describe.each(BACKENDS)('Rprop on %s', (backend) => {
     last.forEach((d) => expect(d).toBeCloseTo(1e-6, 15));
   });
 
+  it('as torch.optim.Rprop, agreement is the sign of g times the previous g: a product that underflows counts as neither', async () => {
+    const rnn = await model();
+    const tiny = [1e-200, 1e-200, 1e-200, 1e-200, 1e-200, 1e-200, 1e-200];
+    moves(rnn, tiny, 0.1); // step 0.1
+    expectMoves(moves(rnn, tiny, 0.1), tiny.map(() => -0.1)); // 1e-400 is 0: the step neither grows nor shrinks
+    expectMoves(moves(rnn, [1, 1, 1, 1, 1, 1, 1], 0.1), tiny.map(() => -0.12)); // 1e-200 times 1 is positive: it grows
+  });
+
   it('the step sizes persist across calls: a later learningRate does not restart them', async () => {
     const rnn = await model();
     const g = [1, 1, 1, 1, 1, 1, 1];

@@ -92,7 +92,10 @@ export const STEP_MAX = 50;
  * ETA_PLUS while the gradient keeps its sign and shrinks by ETA_MINUS when it flips, within
  * [STEP_MIN, STEP_MAX]. A weight whose gradient flipped does not move, and its stored gradient
  * (opt0) becomes 0 so that the next step neither grows nor shrinks. The weight moves by
- * -sign(g) * step; only the gradient's sign is used.
+ * -sign(g) * step; only the gradient's sign is used. As in torch.optim.Rprop, whether the sign
+ * kept or flipped is the sign of g times the previous gradient (a product that underflows to 0
+ * counts as neither), and the move is written out per sign rather than multiplied by it: where g
+ * is 0 the weight stays as it is, where g is NaN it becomes NaN, so the caller sees it.
  */
 export function rprop(m: Float64Array, L: Layout, lr: number): boolean {
   const p = L.Wxh, g = L.dWxh, prev = L.opt0, steps = L.opt1;
@@ -101,7 +104,7 @@ export function rprop(m: Float64Array, L: Layout, lr: number): boolean {
     let gi = m[g + i];
     let step = m[steps + i];
     if (step === 0) step = lr;
-    const agreement = sign(gi) * sign(m[prev + i]);
+    const agreement = gi * m[prev + i];
     if (agreement > 0) {
       step *= ETA_PLUS;
     } else if (agreement < 0) {
@@ -111,7 +114,8 @@ export function rprop(m: Float64Array, L: Layout, lr: number): boolean {
     step = Math.min(Math.max(step, STEP_MIN), STEP_MAX);
     m[steps + i] = step;
     m[prev + i] = gi;
-    const v = m[p + i] - sign(gi) * step;
+    const w = m[p + i];
+    const v = gi > 0 ? w - step : gi < 0 ? w + step : w - (gi - gi);
     m[p + i] = v;
     finite = finite && Number.isFinite(v);
   }
@@ -130,7 +134,7 @@ export function irpropPlus(m: Float64Array, L: Layout, lr: number, lossRose: boo
     let gi = m[g + i];
     let step = m[steps + i];
     if (step === 0) step = lr;
-    const agreement = sign(gi) * sign(m[prev + i]);
+    const agreement = gi * m[prev + i];
     let change: number;
     if (agreement < 0) {
       step = Math.max(step * ETA_MINUS, STEP_MIN);
@@ -139,7 +143,7 @@ export function irpropPlus(m: Float64Array, L: Layout, lr: number, lossRose: boo
     } else {
       if (agreement > 0) step *= ETA_PLUS;
       step = Math.min(Math.max(step, STEP_MIN), STEP_MAX);
-      change = -sign(gi) * step;
+      change = gi > 0 ? -step : gi < 0 ? step : -(gi - gi); // -0 where g is 0, as -sign(g) * step gives
     }
     m[steps + i] = step;
     m[prev + i] = gi;
