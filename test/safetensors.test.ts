@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RNN } from '../src/index.js';
-import { BACKENDS, backendNameOf, create, lcg, randomSequence } from './helpers.js';
+import { BACKENDS, backendNameOf, create, lcg, randomSequence, replaceSafetensorsHeader } from './helpers.js';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url);
 const CHECKER = new URL('./safetensors_check.py', import.meta.url).pathname;
@@ -128,12 +128,7 @@ describe('bad safetensors files', () => {
     const n = Number(view.getBigUint64(0, true));
     const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + n)).toString('utf8'));
     change(header);
-    const text = Buffer.from(JSON.stringify(header));
-    const out = new Uint8Array(8 + text.length + bytes.length - 8 - n);
-    new DataView(out.buffer).setBigUint64(0, BigInt(text.length), true);
-    out.set(text, 8);
-    out.set(bytes.subarray(8 + n), 8 + text.length);
-    return out;
+    return replaceSafetensorsHeader(bytes, n, header);
   };
   const withValue = (value: number) => (): Uint8Array => {
     const bytes = good();

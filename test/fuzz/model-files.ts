@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { RNN, textDataset, type BackendName } from '../../src/index.js';
 import { computeLayout } from '../../src/layout.js';
+import { replaceSafetensorsHeader } from '../helpers.js';
 
 /** What a run saw: how many inputs loaded and how many were refused, by error type. */
 export interface FuzzReport {
@@ -147,12 +148,7 @@ function mutateSafetensors(bytes: Uint8Array, m: Mutation): Uint8Array {
   } else {
     header = restructure(header, m.change);
   }
-  const json = encoder.encode(JSON.stringify(header));
-  const out = new Uint8Array(8 + json.length + bytes.length - 8 - n);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(json, 8);
-  out.set(bytes.subarray(8 + n), 8 + json.length);
-  return out;
+  return replaceSafetensorsHeader(bytes, n, header);
 }
 
 /** Bytes a loaded model may use: its block at the capacity a new model has, and some slack. */
