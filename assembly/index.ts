@@ -1,62 +1,79 @@
-// The wasm ABI: exported functions only. Each takes the address of a model's Layout (written by
-// src/backends/wasm.ts) and runs one whole pass, so a training iteration is a handful of calls.
-import { Layout } from './layout';
-import * as fwd from './forward';
-import * as bwd from './backward';
+// The wasm ABI: exported functions only, one per kernel of the registry (src/kernels.ts), each
+// (record address, a, b) -> f64 and running one whole pass, so a training iteration is a handful
+// of calls. The records are written by src/backends/wasm.ts.
+import { CellRecord, HeadRecord, OptimRecord } from './records';
+import * as rnn from './cells/rnn';
+import * as softmax from './heads/softmax';
 import * as optim from './optim';
 import * as mathf from './mathf';
 
-/** First free byte after the module's static data: models lay their block out from here. */
+/** First free byte after the module's static data: models lay their records and block out from here. */
 export function heapBase(): usize {
   return __heap_base;
 }
 
-export function forward(layout: usize, t0: i32, t1: i32): void {
-  fwd.forward(changetype<Layout>(layout), t0, t1);
+export function rnnForward(r: usize, t0: i32, t1: i32): f64 {
+  rnn.rnnForward(changetype<CellRecord>(r), t0, t1);
+  return 0;
 }
 
-export function loss(layout: usize, T: i32): f64 {
-  return fwd.loss(changetype<Layout>(layout), T);
+export function rnnBackward(r: usize, T: i32, _b: i32): f64 {
+  rnn.rnnBackward(changetype<CellRecord>(r), T);
+  return 0;
 }
 
-export function backward(layout: usize, T: i32, accumulate: i32): void {
-  bwd.backward(changetype<Layout>(layout), T, accumulate);
+export function softmaxForward(r: usize, t0: i32, t1: i32): f64 {
+  softmax.softmaxForward(changetype<HeadRecord>(r), t0, t1);
+  return 0;
 }
 
-export function clip(layout: usize, c: f64): void {
-  optim.clip(changetype<Layout>(layout), c);
+export function softmaxLoss(r: usize, T: i32, _b: i32): f64 {
+  return softmax.softmaxLoss(changetype<HeadRecord>(r), T);
 }
 
-export function scaleGrads(layout: usize, s: f64): void {
-  optim.scaleGrads(changetype<Layout>(layout), s);
+export function softmaxBackward(r: usize, T: i32, _b: i32): f64 {
+  softmax.softmaxBackward(changetype<HeadRecord>(r), T);
+  return 0;
 }
 
-export function sgd(layout: usize, lr: f64): i32 {
-  return optim.sgd(changetype<Layout>(layout), lr);
+export function zeroGrads(r: usize, _a: i32, _b: i32): f64 {
+  return optim.zeroGrads(changetype<OptimRecord>(r));
 }
 
-export function momentum(layout: usize, lr: f64, mu: f64): i32 {
-  return optim.momentum(changetype<Layout>(layout), lr, mu);
+export function clip(r: usize, _a: i32, _b: i32): f64 {
+  return optim.clip(changetype<OptimRecord>(r));
 }
 
-export function adagrad(layout: usize, lr: f64): i32 {
-  return optim.adagrad(changetype<Layout>(layout), lr);
+export function scaleGrads(r: usize, _a: i32, _b: i32): f64 {
+  return optim.scaleGrads(changetype<OptimRecord>(r));
 }
 
-export function adam(layout: usize, lr: f64, beta1: f64, beta2: f64, eps: f64, c1: f64, c2: f64): i32 {
-  return optim.adam(changetype<Layout>(layout), lr, beta1, beta2, eps, c1, c2);
+export function sgd(r: usize, _a: i32, _b: i32): f64 {
+  return optim.sgd(changetype<OptimRecord>(r));
 }
 
-export function rprop(layout: usize, lr: f64): i32 {
-  return optim.rprop(changetype<Layout>(layout), lr);
+export function momentum(r: usize, _a: i32, _b: i32): f64 {
+  return optim.momentum(changetype<OptimRecord>(r));
 }
 
-export function irpropPlus(layout: usize, lr: f64, lossRose: i32): i32 {
-  return optim.irpropPlus(changetype<Layout>(layout), lr, lossRose);
+export function adagrad(r: usize, _a: i32, _b: i32): f64 {
+  return optim.adagrad(changetype<OptimRecord>(r));
 }
 
-export function rpropNotebook(layout: usize, lr: f64): i32 {
-  return optim.rpropNotebook(changetype<Layout>(layout), lr);
+export function adam(r: usize, _a: i32, _b: i32): f64 {
+  return optim.adam(changetype<OptimRecord>(r));
+}
+
+export function rprop(r: usize, _a: i32, _b: i32): f64 {
+  return optim.rprop(changetype<OptimRecord>(r));
+}
+
+export function irpropPlus(r: usize, _a: i32, _b: i32): f64 {
+  return optim.irpropPlus(changetype<OptimRecord>(r));
+}
+
+export function rpropNotebook(r: usize, _a: i32, _b: i32): f64 {
+  return optim.rpropNotebook(changetype<OptimRecord>(r));
 }
 
 /** The portable elementary functions, exported so that tests can compare them with the TS build's. */

@@ -157,3 +157,16 @@ export function matTVecAdd(out: usize, W: usize, v: usize, rows: i32, cols: i32)
 export function outerAdd(A: usize, u: usize, v: usize, rows: i32, cols: i32): void {
   for (let i = 0; i < rows; i++) axpy(row(A, i, cols), v, at(u, i), cols);
 }
+
+/** out += column c of W (rows x cols): W times the one-hot vector of c, with the same bits. */
+export function addColumn(out: usize, W: usize, c: i32, rows: i32, cols: i32): void {
+  for (let i = 0; i < rows; i++) put(out, i, at(out, i) + at(row(W, i, cols), c));
+}
+
+/** Column c of A (rows x cols) += u: A += u onehot(c)^T, with the same bits. */
+export function addToColumn(A: usize, u: usize, c: i32, rows: i32, cols: i32): void {
+  for (let i = 0; i < rows; i++) {
+    const p = row(A, i, cols);
+    put(p, c, at(p, c) + at(u, i));
+  }
+}

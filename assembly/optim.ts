@@ -1,27 +1,42 @@
-// Parameter updates over the P parameters as one flat vector (Wxh ... by, then dWxh ... dby in
-// the same order), with each optimiser's state in the slots opt0 .. opt2 (see src/layout.ts).
-// Each update returns 1 when every updated parameter is finite and 0 otherwise, so the caller can
-// undo a step that diverged. Mirrored by src/backends/ts/optim.ts.
-import { Layout } from './layout';
-import { at, put } from './linalg';
+// Parameter updates over the P parameters as one flat vector (every tensor of the table, then
+// their gradients in the same order), with each optimiser's state in the slots opt0 .. opt2 (see
+// src/plan.ts) and its real-valued arguments in the block's args (ARGS in src/kernels.ts). Each
+// update returns 1 when every updated parameter is finite and 0 otherwise, so the caller can undo
+// a step that diverged. Mirrored by src/backends/ts/optim.ts.
+import { OptimRecord } from './records';
+import { at, put, zero } from './linalg';
+
+// The indices of ARGS in src/kernels.ts.
+const LR = 0, MU = 1, BETA1 = 2, BETA2 = 3, EPS = 4, C1 = 5, C2 = 6, CLIP = 7, SCALE = 8, LOSS_ROSE = 9;
+
+/** Zeros the gradients, before a backward pass that does not add to a batch's. */
+export function zeroGrads(R: OptimRecord): i32 {
+  zero(R.grads, R.P);
+  return 0;
+}
 
 /** Clips every gradient element to [-c, c]. */
-export function clip(L: Layout, c: f64): void {
-  const g = L.dWxh;
-  for (let i = 0; i < L.P; i++) put(g, i, Math.min(Math.max(at(g, i), -c), c));
+export function clip(R: OptimRecord): i32 {
+  const c = at(R.args, CLIP);
+  const g = R.grads;
+  for (let i = 0; i < R.P; i++) put(g, i, Math.min(Math.max(at(g, i), -c), c));
+  return 0;
 }
 
 /** Multiplies every gradient element by s (a batch's sum of gradients into its mean). */
-export function scaleGrads(L: Layout, s: f64): void {
-  const g = L.dWxh;
-  for (let i = 0; i < L.P; i++) put(g, i, at(g, i) * s);
+export function scaleGrads(R: OptimRecord): i32 {
+  const s = at(R.args, SCALE);
+  const g = R.grads;
+  for (let i = 0; i < R.P; i++) put(g, i, at(g, i) * s);
+  return 0;
 }
 
 /** Gradient descent: p -= lr g. */
-export function sgd(L: Layout, lr: f64): i32 {
-  const p = L.Wxh, g = L.dWxh;
+export function sgd(R: OptimRecord): i32 {
+  const lr = at(R.args, LR);
+  const p = R.params, g = R.grads;
   let finite: bool = true;
-  for (let i = 0; i < L.P; i++) {
+  for (let i = 0; i < R.P; i++) {
     const v = at(p, i) - lr * at(g, i);
     put(p, i, v);
     finite = finite && isFinite(v);
@@ -33,10 +48,11 @@ export function sgd(L: Layout, lr: f64): i32 {
  * SGD with momentum as torch.optim.SGD (no dampening, no Nesterov): velocity = mu * velocity + g,
  * which is g on the first step since the velocity starts at 0; p -= lr * velocity.
  */
-export function momentum(L: Layout, lr: f64, mu: f64): i32 {
-  const p = L.Wxh, g = L.dWxh, buf = L.opt0;
+export function momentum(R: OptimRecord): i32 {
+  const lr = at(R.args, LR), mu = at(R.args, MU);
+  const p = R.params, g = R.grads, buf = R.opt0;
   let finite: bool = true;
-  for (let i = 0; i < L.P; i++) {
+  for (let i = 0; i < R.P; i++) {
     const b = mu * at(buf, i) + at(g, i);
     put(buf, i, b);
     const v = at(p, i) - lr * b;
@@ -47,10 +63,11 @@ export function momentum(L: Layout, lr: f64, mu: f64): i32 {
 }
 
 /** Adagrad as in min-char-rnn: mem += g^2; p -= lr g / sqrt(mem + 1e-8). */
-export function adagrad(L: Layout, lr: f64): i32 {
-  const p = L.Wxh, g = L.dWxh, mem = L.opt0;
+export function adagrad(R: OptimRecord): i32 {
+  const lr = at(R.args, LR);
+  const p = R.params, g = R.grads, mem = R.opt0;
   let finite: bool = true;
-  for (let i = 0; i < L.P; i++) {
+  for (let i = 0; i < R.P; i++) {
     const gi = at(g, i);
     const m = at(mem, i) + gi * gi;
     put(mem, i, m);
@@ -64,12 +81,14 @@ export function adagrad(L: Layout, lr: f64): i32 {
 /**
  * Adam (Kingma & Ba 2015) as torch.optim.Adam: m and v are moving averages of g and g^2 with
  * rates beta1 and beta2; p -= lr * (m / c1) / (sqrt(v / c2) + eps), where c1 = 1 - beta1^t and
- * c2 = 1 - beta2^t are the bias corrections for step t (computed by the caller, once per step).
+ * c2 = 1 - beta2^t are the bias corrections for step t (computed by src/optimizers.ts, once per step).
  */
-export function adam(L: Layout, lr: f64, beta1: f64, beta2: f64, eps: f64, c1: f64, c2: f64): i32 {
-  const p = L.Wxh, g = L.dWxh, m = L.opt0, s = L.opt1;
+export function adam(R: OptimRecord): i32 {
+  const a = R.args;
+  const lr = at(a, LR), beta1 = at(a, BETA1), beta2 = at(a, BETA2), eps = at(a, EPS), c1 = at(a, C1), c2 = at(a, C2);
+  const p = R.params, g = R.grads, m = R.opt0, s = R.opt1;
   let finite: bool = true;
-  for (let i = 0; i < L.P; i++) {
+  for (let i = 0; i < R.P; i++) {
     const gi = at(g, i);
     const mi = beta1 * at(m, i) + (1 - beta1) * gi;
     const si = beta2 * at(s, i) + (1 - beta2) * gi * gi;
@@ -98,10 +117,11 @@ export const STEP_MAX: f64 = 50;
  * counts as neither), and the move is written out per sign rather than multiplied by it: where g
  * is 0 the weight stays as it is, where g is NaN it becomes NaN, so the caller sees it.
  */
-export function rprop(L: Layout, lr: f64): i32 {
-  const p = L.Wxh, g = L.dWxh, prev = L.opt0, steps = L.opt1;
+export function rprop(R: OptimRecord): i32 {
+  const lr = at(R.args, LR);
+  const p = R.params, g = R.grads, prev = R.opt0, steps = R.opt1;
   let finite: bool = true;
-  for (let i = 0; i < L.P; i++) {
+  for (let i = 0; i < R.P; i++) {
     let gi = at(g, i);
     let step = at(steps, i);
     if (step == 0) step = lr;
@@ -128,10 +148,11 @@ export function rprop(L: Layout, lr: f64): i32 {
  * weight's gradient flips sign and the loss went up since the last step (lossRose = 1), the
  * weight's last change (opt2) is undone.
  */
-export function irpropPlus(L: Layout, lr: f64, lossRose: i32): i32 {
-  const p = L.Wxh, g = L.dWxh, prev = L.opt0, steps = L.opt1, delta = L.opt2;
+export function irpropPlus(R: OptimRecord): i32 {
+  const lr = at(R.args, LR), lossRose: bool = at(R.args, LOSS_ROSE) != 0;
+  const p = R.params, g = R.grads, prev = R.opt0, steps = R.opt1, delta = R.opt2;
   let finite: bool = true;
-  for (let i = 0; i < L.P; i++) {
+  for (let i = 0; i < R.P; i++) {
     let gi = at(g, i);
     let step = at(steps, i);
     if (step == 0) step = lr;
@@ -162,10 +183,11 @@ export function irpropPlus(L: Layout, lr: f64, lossRose: i32): i32 {
  * gradient's sign equals the previous one's, halved otherwise, within [0.01, 100]) and by lr.
  * The previous gradients (opt0) start at 1.
  */
-export function rpropNotebook(L: Layout, lr: f64): i32 {
-  const p = L.Wxh, g = L.dWxh, prev = L.opt0, mult = L.opt1;
+export function rpropNotebook(R: OptimRecord): i32 {
+  const lr = at(R.args, LR);
+  const p = R.params, g = R.grads, prev = R.opt0, mult = R.opt1;
   let finite: bool = true;
-  for (let i = 0; i < L.P; i++) {
+  for (let i = 0; i < R.P; i++) {
     const gi = at(g, i);
     let k = at(mult, i);
     k = sign(gi) == sign(at(prev, i)) ? k * 1.2 : k / 2;

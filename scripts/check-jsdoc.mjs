@@ -11,7 +11,7 @@ const program = ts.createProgram([entry], {
 const checker = program.getTypeChecker();
 const source = program.getSourceFile(entry);
 const hasExample = (symbol) => symbol.getJsDocTags().some((tag) => tag.name === 'example');
-const isPrivate = (symbol) => symbol.declarations?.some((d) => ts.getCombinedModifierFlags(d) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) ?? false;
+const isPrivate = (symbol) => symbol.name.startsWith('#') || (symbol.declarations?.some((d) => ts.getCombinedModifierFlags(d) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) ?? false);
 
 const missing = [];
 for (const exported of checker.getExportsOfModule(checker.getSymbolAtLocation(source))) {

@@ -1,4 +1,5 @@
-import type { Layout } from './layout.js';
+import type { KernelName } from './kernels.js';
+import type { Plan } from './plan.js';
 
 /**
  * The two builds of the numeric core: `'wasm'` (AssemblyScript compiled to WebAssembly, the
@@ -11,34 +12,20 @@ import type { Layout } from './layout.js';
 export type BackendName = 'wasm' | 'ts';
 
 /**
- * What the facade needs from a build of the numeric core: one model's block of float64s, laid out
- * as `layout` describes, and the kernels that run over it (see assembly/ for each kernel's maths).
- * Both builds implement it; the facade never knows which one it holds.
+ * What the model needs from a build of the numeric core: one model's block of float64s, laid out
+ * as `plan` says, and the kernels of the registry (src/kernels.ts) that run over it. Both builds
+ * implement it; nothing above it knows which one it holds.
  */
 export interface Backend {
   readonly name: BackendName;
-  /** Offsets in elements from the start of `data`. Replaced when the block grows. */
-  readonly layout: Layout;
+  /** Offsets in elements from the start of `data`, and the kernels' records. Replaced when the block grows. */
+  readonly plan: Plan;
   /** The model's block. Valid until the next `reserve`, which may replace it. */
   readonly data: Float64Array;
-  /** Grows the per-step buffers to hold exactly `steps` steps if they hold fewer, keeping every buffer's contents. */
-  reserve(steps: number): void;
+  /** Grows the per-step regions to hold `capacity` steps if they hold fewer, keeping every region's contents. */
+  reserve(capacity: number): void;
   /** Releases the block; nothing may be called afterwards. */
   dispose(): void;
-  /** Runs steps t0 .. t1-1 from the inputs in `xs` and the hidden state in `hs` row t0. */
-  forward(t0: number, t1: number): void;
-  /** Cross-entropy of steps 0 .. T-1 against `targets`. */
-  loss(T: number): number;
-  /** Backpropagation through steps 0 .. T-1 into the gradient buffers, or added to them. */
-  backward(T: number, accumulate: boolean): void;
-  clip(c: number): void;
-  scaleGrads(s: number): void;
-  /** Each update returns false when it left a non-finite parameter. */
-  sgd(lr: number): boolean;
-  momentum(lr: number, mu: number): boolean;
-  adagrad(lr: number): boolean;
-  adam(lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): boolean;
-  rprop(lr: number): boolean;
-  irpropPlus(lr: number, lossRose: boolean): boolean;
-  rpropNotebook(lr: number): boolean;
+  /** Runs a kernel over the record at `record` in `plan.records` (see src/kernels.ts for a and b). */
+  call(kernel: KernelName, record: number, a?: number, b?: number): number;
 }

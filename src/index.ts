@@ -1,9 +1,10 @@
-// rnn-wasm: vanilla (Elman) recurrent networks with a WebAssembly core.
+// rnn-wasm: recurrent networks with a WebAssembly core.
 export { init, RNN } from './rnn.js';
 export type {
-  BackendName, Gradients, GradientsLike, Params, ParamsLike, RNNOptions, Sequence, TrainResult, Vector, WasmBuild,
+  BackendName, Gradients, GradientsLike, Ids, Params, ParamsLike, RNNOptions, Sequence, TrainResult, Vector, WasmBuild,
 } from './rnn.js';
-export type { Example, FitOptions, Progress, TrainOptions } from './training.js';
+export type { CellName, InputKind, OutputAt, OutputKind } from './spec.js';
+export type { Example, FitOptions, Progress, TrainOptions } from './training-options.js';
 export { DEFAULT_LEARNING_RATES, OPTIMIZERS } from './optimizers.js';
 export type { OptimizerName } from './optimizers.js';
 export { sigmoid, sigmoidDerivative, softmax, softmaxNaive } from './functions.js';
@@ -11,4 +12,4 @@ export { constantDataset, identityDataset, periodicDataset, textDataset } from '
 export type { Dataset, TextDataset } from './datasets.js';
 export type { Seed } from './random.js';
 export { MODEL_FORMAT, MODEL_VERSION } from './model-file.js';
-export type { ModelFile, ModelFileOptions, StoredNumber } from './model-file.js';
+export type { ModelFile, ModelFileModel, ModelFileOptimizer, ModelFileOptions, ModelFileV1, ModelFileV2, StoredNumber } from './model-file.js';

@@ -3,12 +3,12 @@
 // with a clear error and nothing else happens.
 import type { BackendName } from './backend.js';
 import { show } from './errors.js';
-import {
-  computeLayout, MAX_BLOCK_BYTES, OPT_INFO, OPTIMIZER_SLOTS, PARAM_NAMES, paramLengths, parameterCount, type Layout,
-  type OptimizerSlot, type ParamName,
-} from './layout.js';
+import type { Model } from './model.js';
 import { optimizerStateProblem } from './optimizers.js';
+import { checkBlockSize, MIN_CAPACITY, OPT_INFO, OPTIMIZER_SLOTS, type OptimizerSlot } from './plan.js';
 import type { Seed } from './random.js';
+import { isNotebookSpec, notebookSpec, resolveSpec, SPEC_OPTION_KEYS, type ModelSpec, type SpecOptions } from './spec.js';
+import { NOTEBOOK_NAMES, paramTable } from './tensors.js';
 
 /**
  * The `format` field of every model file.
@@ -18,13 +18,19 @@ import type { Seed } from './random.js';
  */
 export const MODEL_FORMAT = 'rnn-wasm-model';
 /**
- * The version of the model file format that this build writes and reads; a file of another
- * version is refused with a RangeError.
+ * The newest version of the model file format, which this build writes for every model but the
+ * notebook's (one dense Elman layer and a softmax at every step), whose files stay at version 1
+ * as earlier builds wrote them. This build reads versions 1 and 2; a file of another version is
+ * refused with a RangeError.
  *
  * @example
+ * const rnn = await RNN.create(3, 8, 3, { layers: 2 });
  * rnn.toJSON().version === MODEL_VERSION; // true
  */
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
+
+const NOTEBOOK_PARAMS = Object.keys(NOTEBOOK_NAMES) as (keyof typeof NOTEBOOK_NAMES)[];
+type ParamName = keyof typeof NOTEBOOK_NAMES;
 
 /** Largest inputDim, hiddenDim or outputDim a file may name, before the block size is checked. */
 const MAX_DIM = 2 ** 24;
@@ -41,7 +47,7 @@ const MAX_DIM = 2 ** 24;
  */
 export type StoredNumber = number | '-0' | 'Infinity' | '-Infinity' | 'NaN';
 
-/** The scalars of optimiser state, by name (see OPT_INFO in layout.ts). */
+/** The scalars of optimiser state, by name (see OPT_INFO in plan.ts). */
 type InfoName = keyof typeof OPT_INFO;
 const INFO_NAMES = Object.keys(OPT_INFO) as InfoName[];
 
@@ -57,48 +63,97 @@ export interface ModelFileOptions {
 }
 
 /**
- * A model file, as `rnn.toJSON()` returns it and `JSON.stringify(rnn)` writes it.
+ * The optimiser state of a model file, as both versions keep it.
  *
  * @example
- * const file: ModelFile = rnn.toJSON();
+ * const { info }: ModelFileOptimizer = rnn.toJSON().optimizer;
+ * info.steps; // the updates the optimiser has made
+ */
+export interface ModelFileOptimizer {
+  /** One array of P numbers per slot (OPTIMIZER_SLOTS in plan.ts), the parameters in block order. */
+  slots: Partial<Record<OptimizerSlot, StoredNumber[]>>;
+  /** The scalars of OPT_INFO: which optimiser owns the state, its step count, the last loss. */
+  info: Partial<Record<InfoName, StoredNumber>>;
+}
+
+/**
+ * A model file of version 1, the notebook model's: sizes, creation options, the five parameters
+ * by their notebook names and the whole optimiser state.
+ *
+ * @example
+ * const file = new RNN(3, 5, 2, { backend: 'ts' }).toJSON() as ModelFileV1;
  * file.params.Wxh.length; // hiddenDim * inputDim
  */
-export interface ModelFile {
+export interface ModelFileV1 {
   format: typeof MODEL_FORMAT;
-  version: typeof MODEL_VERSION;
+  version: 1;
   inputDim: number;
   hiddenDim: number;
   outputDim: number;
   options: ModelFileOptions;
   /** Row-major, as `getParams()`: Wxh H x I, Whh H x H, Why O x H, bh H, by O. */
   params: Record<ParamName, StoredNumber[]>;
-  /**
-   * The optimiser state: one array of P numbers per slot (OPTIMIZER_SLOTS in layout.ts), and the
-   * scalars of OPT_INFO (which optimiser owns the state, its step count, the last loss).
-   */
-  optimizer: {
-    slots: Partial<Record<OptimizerSlot, StoredNumber[]>>;
-    info: Partial<Record<InfoName, StoredNumber>>;
-  };
+  optimizer: ModelFileOptimizer;
   /** Anything the application keeps with the model (the command line keeps its task there); the library ignores it. */
   meta?: unknown;
 }
 
-/** A model file that passed every check, decoded into float64s. */
-export interface DecodedModel {
+/**
+ * The shape of a model in a file of version 2: the sizes and the spec options of `RNN`, all of them.
+ *
+ * @example
+ * const model: ModelFileModel = { inputDim: 3, hiddenDim: 8, outputDim: 3, cell: 'rnn', layers: 2, input: 'dense', output: 'softmax', outputAt: 'every' };
+ */
+export interface ModelFileModel extends Required<SpecOptions> {
   inputDim: number;
   hiddenDim: number;
   outputDim: number;
+}
+
+/**
+ * A model file of version 2: the model's shape, creation options, every tensor by the names of
+ * `getTensors` and the whole optimiser state.
+ *
+ * @example
+ * const file = new RNN(3, 8, 3, { backend: 'ts', layers: 2 }).toJSON() as ModelFileV2;
+ * file.tensors['rnn.weight_hh_l1'].length; // 64
+ */
+export interface ModelFileV2 {
+  format: typeof MODEL_FORMAT;
+  version: 2;
+  model: ModelFileModel;
+  options: ModelFileOptions;
+  tensors: Record<string, StoredNumber[]>;
+  optimizer: ModelFileOptimizer;
+  /** Anything the application keeps with the model; the library ignores it. */
+  meta?: unknown;
+}
+
+/**
+ * A model file, as `rnn.toJSON()` returns it and `JSON.stringify(rnn)` writes it: version 1 for
+ * the notebook's model, version 2 for every other.
+ *
+ * @example
+ * const file: ModelFile = rnn.toJSON();
+ * file.version; // 1 or 2
+ */
+export type ModelFile = ModelFileV1 | ModelFileV2;
+
+/** A model file that passed every check, decoded into float64s. */
+export interface DecodedModel {
+  spec: ModelSpec;
   options: ModelFileOptions;
   backend: BackendName;
-  params: Record<ParamName, Float64Array>;
+  /** Every tensor, by its name in the table. */
+  tensors: Map<string, Float64Array>;
   /** The slots the file holds; the others keep a new model's values. */
   slots: Map<OptimizerSlot, Float64Array>;
   /** The scalars the file holds; the others keep a new model's values. */
   info: Map<InfoName, number>;
 }
 
-const TOP_KEYS = ['format', 'version', 'inputDim', 'hiddenDim', 'outputDim', 'options', 'params', 'optimizer', 'meta'];
+const TOP_KEYS_V1 = ['format', 'version', 'inputDim', 'hiddenDim', 'outputDim', 'options', 'params', 'optimizer', 'meta'];
+const TOP_KEYS_V2 = ['format', 'version', 'model', 'options', 'tensors', 'optimizer', 'meta'];
 
 function store(v: number): StoredNumber {
   if (Object.is(v, -0)) return '-0';
@@ -114,18 +169,29 @@ function load(v: unknown, state: boolean): number | undefined {
   return undefined;
 }
 
-/** Writes a model's sizes, options, parameters and whole optimiser state (every slot and OPT_INFO entry). */
-export function encodeModel(data: Float64Array, L: Layout, options: ModelFileOptions): ModelFile {
+/** Writes a model's shape, options, parameters and whole optimiser state (every slot and OPT_INFO entry). */
+export function encodeModel(model: Model, options: ModelFileOptions): ModelFile {
+  const { data, plan: p, spec } = model;
   const slice = (start: number, length: number): StoredNumber[] => Array.from(data.subarray(start, start + length), store);
-  const lengths = paramLengths(L.I, L.H, L.O);
-  const params = Object.fromEntries(PARAM_NAMES.map((name) => [name, slice(L[name], lengths[name])])) as ModelFile['params'];
-  const slots = Object.fromEntries(OPTIMIZER_SLOTS.map((slot) => [slot, slice(L[slot], L.P)]));
-  const info = Object.fromEntries(INFO_NAMES.map((name) => [name, store(data[L.optInfo + OPT_INFO[name]])]));
+  const slots = Object.fromEntries(OPTIMIZER_SLOTS.map((slot) => [slot, slice(p[slot], p.P)]));
+  const info = Object.fromEntries(INFO_NAMES.map((name) => [name, store(data[p.optInfo + OPT_INFO[name]])]));
   const fileOptions: ModelFileOptions = options.seed === undefined ? { init: options.init } : { init: options.init, seed: options.seed };
+  const values = (name: string): StoredNumber[] => {
+    const t = p.tensors.find((e) => e.name === name) as (typeof p.tensors)[number];
+    return slice(t.at, t.length);
+  };
+  const { inputSize, hiddenSize, outputSize, cell, layers, input, output, outputAt } = spec;
+  if (isNotebookSpec(spec)) {
+    const params = Object.fromEntries(NOTEBOOK_PARAMS.map((name) => [name, values(NOTEBOOK_NAMES[name])])) as ModelFileV1['params'];
+    return {
+      format: MODEL_FORMAT, version: 1, inputDim: inputSize, hiddenDim: hiddenSize, outputDim: outputSize,
+      options: fileOptions, params, optimizer: { slots, info },
+    };
+  }
   return {
-    format: MODEL_FORMAT, version: MODEL_VERSION,
-    inputDim: L.I, hiddenDim: L.H, outputDim: L.O,
-    options: fileOptions, params, optimizer: { slots, info },
+    format: MODEL_FORMAT, version: 2,
+    model: { inputDim: inputSize, hiddenDim: hiddenSize, outputDim: outputSize, cell, layers, input, output, outputAt },
+    options: fileOptions, tensors: Object.fromEntries(p.tensors.map((t) => [t.name, values(t.name)])), optimizer: { slots, info },
   };
 }
 
@@ -211,17 +277,22 @@ export function decodeModel(where: string, json: unknown, options?: unknown): De
     throw new TypeError(`${where}: not an rnn-wasm model file: format must be '${MODEL_FORMAT}', got ${show(file.format)}`);
   }
   if (typeof file.version !== 'number') throw new TypeError(`${where}: version must be a number, got ${show(file.version)}`);
-  if (file.version !== MODEL_VERSION) {
-    throw new RangeError(`${where}: model file version ${file.version} is not supported (this rnn-wasm reads version ${MODEL_VERSION})`);
+  if (file.version !== 1 && file.version !== 2) {
+    throw new RangeError(`${where}: model file version ${file.version} is not supported (this rnn-wasm reads versions 1 and ${MODEL_VERSION})`);
   }
-  checkKeys(where, 'json', file, TOP_KEYS);
-  const I = checkDim(where, 'inputDim', file.inputDim);
-  const H = checkDim(where, 'hiddenDim', file.hiddenDim);
-  const O = checkDim(where, 'outputDim', file.outputDim);
-  const bytes = 8 * computeLayout(I, H, O, 1).size;
-  if (bytes > MAX_BLOCK_BYTES) {
-    throw new RangeError(`${where}: a ${I}-${H}-${O} model needs ${bytes} bytes, more than the limit of ${MAX_BLOCK_BYTES}`);
+  const v1 = file.version === 1;
+  checkKeys(where, 'json', file, v1 ? TOP_KEYS_V1 : TOP_KEYS_V2);
+  let spec: ModelSpec;
+  if (v1) {
+    spec = notebookSpec(checkDim(where, 'inputDim', file.inputDim), checkDim(where, 'hiddenDim', file.hiddenDim), checkDim(where, 'outputDim', file.outputDim));
+  } else {
+    const m = checkObject(where, 'model', file.model);
+    checkKeys(where, 'model', m, ['inputDim', 'hiddenDim', 'outputDim', ...SPEC_OPTION_KEYS]);
+    for (const key of SPEC_OPTION_KEYS) if (m[key] === undefined) throw new TypeError(`${where}: model.${key} is missing`);
+    spec = resolveSpec(where, checkDim(where, 'model.inputDim', m.inputDim), checkDim(where, 'model.hiddenDim', m.hiddenDim),
+      checkDim(where, 'model.outputDim', m.outputDim), m as SpecOptions, 'model.');
   }
+  checkBlockSize(where, spec, MIN_CAPACITY);
 
   const opts = checkObject(where, 'options', file.options);
   checkKeys(where, 'options', opts, ['init', 'seed']);
@@ -234,13 +305,23 @@ export function decodeModel(where: string, json: unknown, options?: unknown): De
   }
   const fileOptions: ModelFileOptions = seed === undefined ? { init: opts.init } : { init: opts.init, seed: seed as Seed };
 
-  const rawParams = checkObject(where, 'params', file.params);
-  checkKeys(where, 'params', rawParams, PARAM_NAMES);
-  const lengths = paramLengths(I, H, O);
-  const params = {} as Record<ParamName, Float64Array>;
-  for (const name of PARAM_NAMES) {
-    if (!(name in rawParams)) throw new TypeError(`${where}: params.${name} is missing`);
-    params[name] = readNumbers(where, `params.${name}`, rawParams[name], lengths[name], false);
+  const table = paramTable(spec);
+  const tensors = new Map<string, Float64Array>();
+  if (v1) {
+    const rawParams = checkObject(where, 'params', file.params);
+    checkKeys(where, 'params', rawParams, NOTEBOOK_PARAMS);
+    for (const name of NOTEBOOK_PARAMS) {
+      if (!(name in rawParams)) throw new TypeError(`${where}: params.${name} is missing`);
+      const entry = table.find((t) => t.name === NOTEBOOK_NAMES[name]) as (typeof table)[number];
+      tensors.set(entry.name, readNumbers(where, `params.${name}`, rawParams[name], entry.length, false));
+    }
+  } else {
+    const raw = checkObject(where, 'tensors', file.tensors);
+    checkKeys(where, 'tensors', raw, table.map((t) => t.name));
+    for (const entry of table) {
+      if (!Object.hasOwn(raw, entry.name)) throw new TypeError(`${where}: tensors.${entry.name} is missing`);
+      tensors.set(entry.name, readNumbers(where, `tensors.${entry.name}`, raw[entry.name], entry.length, false));
+    }
   }
 
   const rawOptimizer = checkObject(where, 'optimizer', file.optimizer);
@@ -248,7 +329,7 @@ export function decodeModel(where: string, json: unknown, options?: unknown): De
   const newer = '; was the file written by a newer rnn-wasm?';
   const rawSlots = checkObject(where, 'optimizer.slots', rawOptimizer.slots ?? {});
   checkKeys(where, 'optimizer.slots', rawSlots, OPTIMIZER_SLOTS, newer);
-  const P = parameterCount(I, H, O);
+  const P = table.reduce((n, t) => n + t.length, 0);
   const slots = new Map<OptimizerSlot, Float64Array>();
   for (const slot of OPTIMIZER_SLOTS) {
     if (rawSlots[slot] !== undefined) slots.set(slot, readNumbers(where, `optimizer.slots.${slot}`, rawSlots[slot], P, true));
@@ -264,13 +345,13 @@ export function decodeModel(where: string, json: unknown, options?: unknown): De
   }
   const problem = optimizerStateProblem(info, slots);
   if (problem !== null) throw new RangeError(`${where}: ${problem}`);
-  return { inputDim: I, hiddenDim: H, outputDim: O, options: fileOptions, backend, params, slots, info };
+  return { spec, options: fileOptions, backend, tensors, slots, info };
 }
 
-/** Copies a decoded model's parameters and optimiser slots into a model's block. */
-export function loadModel(model: DecodedModel, data: Float64Array, L: Layout): void {
-  for (const name of PARAM_NAMES) data.set(model.params[name], L[name]);
-  for (const [slot, values] of model.slots) data.set(values, L[slot]);
-  for (const [name, value] of model.info) data[L.optInfo + OPT_INFO[name]] = value;
+/** Copies a decoded model's parameters and optimiser state into a model's block. */
+export function loadModel(file: DecodedModel, model: Model): void {
+  const { data, plan: p } = model;
+  for (const t of p.tensors) data.set(file.tensors.get(t.name) as Float64Array, t.at);
+  for (const [slot, values] of file.slots) data.set(values, p[slot]);
+  for (const [name, value] of file.info) data[p.optInfo + OPT_INFO[name]] = value;
 }
-

@@ -3,7 +3,8 @@
 import type { Backend } from './backend.js';
 import { checkFinite, show } from './errors.js';
 import { STEP_MAX, STEP_MIN } from './backends/ts/optim.js';
-import { OPT_INFO, OPT_INFO_SIZE } from './layout.js';
+import { ARGS } from './kernels.js';
+import { OPT_INFO, OPT_INFO_SIZE, OPTIM } from './plan.js';
 
 /**
  * Every optimiser `train` and `fit` accept.
@@ -99,7 +100,7 @@ export function plainOptimizer(name: OptimizerName, learningRate: number): Optim
  * Plain SGD keeps no state, so it leaves the state to its owner.
  */
 function own(core: Backend, name: Exclude<OptimizerName, 'sgd'>): void {
-  const { data, layout: L } = core;
+  const { data, plan: L } = core;
   if (data[L.optInfo + OPT_INFO.optimizer] === CODES[name]) return;
   data.fill(0, L.opt0, L.optInfo + OPT_INFO_SIZE);
   data[L.optInfo + OPT_INFO.optimizer] = CODES[name];
@@ -118,30 +119,40 @@ function own(core: Backend, name: Exclude<OptimizerName, 'sgd'>): void {
  * iteration. Returns false when the update left a parameter non-finite; the caller undoes it.
  */
 export function applyOptimizer(core: Backend, opt: Optimizer): boolean {
-  if (opt.clip !== undefined) core.clip(opt.clip);
-  const lr = opt.learningRate;
-  if (opt.name === 'sgd') return core.sgd(lr);
+  const { data, plan: L } = core;
+  const args = L.args;
+  if (opt.clip !== undefined) {
+    data[args + ARGS.clip] = opt.clip;
+    core.call('clip', OPTIM);
+  }
+  data[args + ARGS.lr] = opt.learningRate;
+  if (opt.name === 'sgd') return core.call('sgd', OPTIM) === 1;
   own(core, opt.name);
-  const { data, layout: L } = core;
   const info = L.optInfo;
   const t = (data[info + OPT_INFO.steps] += 1);
   switch (opt.name) {
     case 'momentum':
-      return core.momentum(lr, opt.momentum);
+      data[args + ARGS.mu] = opt.momentum;
+      return core.call('momentum', OPTIM) === 1;
     case 'adagrad':
-      return core.adagrad(lr);
+      return core.call('adagrad', OPTIM) === 1;
     case 'adam':
       // The bias corrections are computed here, once, so that both builds use the same bits.
-      return core.adam(lr, opt.beta1, opt.beta2, opt.eps, 1 - opt.beta1 ** t, 1 - opt.beta2 ** t);
+      data[args + ARGS.beta1] = opt.beta1;
+      data[args + ARGS.beta2] = opt.beta2;
+      data[args + ARGS.eps] = opt.eps;
+      data[args + ARGS.c1] = 1 - opt.beta1 ** t;
+      data[args + ARGS.c2] = 1 - opt.beta2 ** t;
+      return core.call('adam', OPTIM) === 1;
     case 'rprop':
-      return core.rprop(lr);
+      return core.call('rprop', OPTIM) === 1;
     case 'irprop+': {
-      const lossRose = data[L.stepLoss] > data[info + OPT_INFO.lastLoss];
+      data[args + ARGS.lossRose] = data[L.stepLoss] > data[info + OPT_INFO.lastLoss] ? 1 : 0;
       data[info + OPT_INFO.lastLoss] = data[L.stepLoss];
-      return core.irpropPlus(lr, lossRose);
+      return core.call('irpropPlus', OPTIM) === 1;
     }
     case 'rprop-notebook':
-      return core.rpropNotebook(lr);
+      return core.call('rpropNotebook', OPTIM) === 1;
   }
 }
 
@@ -151,7 +162,7 @@ export function applyOptimizer(core: Backend, opt: Optimizer): boolean {
  * which belongs to no weights that the model keeps.
  */
 export function forgetOptimizerState(core: Backend): void {
-  const { data, layout: L } = core;
+  const { data, plan: L } = core;
   data.fill(0, L.opt0, L.optInfo + OPT_INFO_SIZE);
 }
 

@@ -1,92 +1,120 @@
-// PyTorch interchange: the model as the state_dict of torch.nn.RNN(I, H) (tanh, one layer)
-// followed by torch.nn.Linear(H, O), saved as safetensors. torch.nn.RNN has two hidden biases,
-// bias_ih and bias_hh, where this model has one: bh goes to bias_ih and bias_hh is zeros.
-import { MAX_BLOCK_BYTES, computeLayout } from './layout.js';
+// PyTorch interchange: a model as the state_dict of torch.nn.RNN(I, H, num_layers) as `rnn`
+// followed by torch.nn.Linear(H, O) as `fc`, saved as safetensors. torch's Elman layer has two
+// hidden biases, bias_ih and bias_hh, where this model has one: it goes to bias_ih, and bias_hh
+// is written as zeros (and added to bias_ih when a file is read).
+import type { Model } from './model.js';
+import { checkBlockSize, MIN_CAPACITY } from './plan.js';
 import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.js';
+import { CELLS, INPUTS, resolveSpec, type ModelSpec } from './spec.js';
+import { paramTable } from './tensors.js';
 
-interface ParamsIn {
-  Wxh: Float64Array;
-  Whh: Float64Array;
-  Why: Float64Array;
-  bh: Float64Array;
-  by: Float64Array;
+/** torch's state_dict names of a model with `layers` recurrent layers, in torch's order. */
+export function torchNames(layers: number): string[] {
+  const names: string[] = [];
+  for (let k = 0; k < layers; k++) {
+    names.push(`rnn.weight_ih_l${k}`, `rnn.weight_hh_l${k}`, `rnn.bias_ih_l${k}`, `rnn.bias_hh_l${k}`);
+  }
+  names.push('fc.weight', 'fc.bias');
+  return names;
 }
 
 /**
- * The state_dict names, in the order they are written.
+ * The state_dict names of a one-layer model, in the order they are written.
  *
  * @example
  * TORCH_NAMES[0]; // 'rnn.weight_ih_l0', which holds Wxh
  */
-export const TORCH_NAMES = ['rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'fc.weight', 'fc.bias'] as const;
+export const TORCH_NAMES = torchNames(1);
 
-/**
- * The model's parameters as a safetensors file of F64 tensors named as torch's state_dict.
- *
- * @example
- * const bytes = paramsToSafetensors(3, 8, 3, rnn.getParams()); // rnn = await RNN.create(3, 8, 3)
- */
-export function paramsToSafetensors(I: number, H: number, O: number, p: ParamsIn): Uint8Array {
-  const tensors: [string, Tensor][] = [
-    ['rnn.weight_ih_l0', { shape: [H, I], data: p.Wxh }],
-    ['rnn.weight_hh_l0', { shape: [H, H], data: p.Whh }],
-    ['rnn.bias_ih_l0', { shape: [H], data: p.bh }],
-    ['rnn.bias_hh_l0', { shape: [H], data: new Float64Array(H) }],
-    ['fc.weight', { shape: [O, H], data: p.Why }],
-    ['fc.bias', { shape: [O], data: p.by }],
-  ];
-  return encodeSafetensors(tensors, { format: 'pt', producer: 'rnn-wasm', inputDim: String(I), hiddenDim: String(H), outputDim: String(O) });
+/** The model's tensors as a safetensors file of F64 tensors named and ordered as torch's state_dict. */
+export function modelToSafetensors(model: Model): Uint8Array {
+  const { spec, plan: p } = model;
+  const values = new Map(p.tensors.map((t) => [t.name, { shape: [...t.shape], data: model.read(t) }]));
+  const tensors: [string, Tensor][] = torchNames(spec.layers).map((name) => {
+    const tensor = values.get(name);
+    if (tensor !== undefined) return [name, tensor];
+    const bias = values.get(name.replace('bias_hh', 'bias_ih')) as Tensor; // an Elman layer's second bias
+    return [name, { shape: bias.shape, data: new Float64Array(bias.data.length) }];
+  });
+  return encodeSafetensors(tensors, {
+    format: 'pt', producer: 'rnn-wasm',
+    inputDim: String(spec.inputSize), hiddenDim: String(spec.hiddenSize), outputDim: String(spec.outputSize),
+    cell: spec.cell, layers: String(spec.layers), input: spec.input,
+  });
 }
 
 /**
- * Reads the six tensors back, checks their names and shapes agree on I, H and O and that every
- * number is finite, and returns the sizes and parameters; bh is bias_ih + bias_hh (bias_ih alone
- * where bias_hh is 0, which keeps the sign of a zero bias).
+ * Reads a state_dict back: infers the layers from the names and the sizes from the shapes,
+ * checks that every tensor is there with the shape the others imply and that every number is
+ * finite, and returns the spec and the tensors by their names in the table; an Elman layer's bias
+ * is bias_ih + bias_hh (bias_ih alone where bias_hh is 0, which keeps the sign of a zero bias).
+ * The metadata's `input` ('dense' or 'index') is kept; torch's files have none and are dense.
  *
  * @example
- * const { I, H, O, params } = paramsFromSafetensors('RNN.fromSafetensors', bytes); // bytes as above
- * [I, H, O]; // [3, 8, 3]
+ * const { spec, tensors } = modelFromSafetensors('RNN.fromSafetensors', bytes);
+ * spec.layers; // 1
  */
-export function paramsFromSafetensors(where: string, bytes: unknown): { I: number; H: number; O: number; params: ParamsIn } {
-  const { tensors } = decodeSafetensors(where, bytes);
+export function modelFromSafetensors(where: string, bytes: unknown): { spec: ModelSpec; tensors: Map<string, Float64Array> } {
+  const { tensors, metadata } = decodeSafetensors(where, bytes);
+  let layers = 0;
+  while (tensors.has(`rnn.weight_ih_l${layers}`)) layers++;
+  const expected = torchNames(Math.max(layers, 1));
   for (const name of tensors.keys()) {
-    if (!(TORCH_NAMES as readonly string[]).includes(name)) {
-      throw new TypeError(`${where}: unexpected tensor ${name} (expected exactly: ${TORCH_NAMES.join(', ')})`);
-    }
+    if (!expected.includes(name)) throw new TypeError(`${where}: unexpected tensor ${name} (expected exactly: ${expected.join(', ')})`);
   }
   const get = (name: string, rank: number): Tensor => {
     const tensor = tensors.get(name);
-    if (tensor === undefined) throw new TypeError(`${where}: tensor ${name} is missing (expected: ${TORCH_NAMES.join(', ')})`);
+    if (tensor === undefined) throw new TypeError(`${where}: tensor ${name} is missing (expected: ${expected.join(', ')})`);
     if (tensor.shape.length !== rank) throw new RangeError(`${where}: tensor ${name} must have ${rank} dimension(s), got shape [${tensor.shape}]`);
     return tensor;
   };
-  const ih = get('rnn.weight_ih_l0', 2), hh = get('rnn.weight_hh_l0', 2);
-  const bih = get('rnn.bias_ih_l0', 1), bhh = get('rnn.bias_hh_l0', 1);
-  const fcw = get('fc.weight', 2), fcb = get('fc.bias', 1);
+  const ih = get('rnn.weight_ih_l0', 2), fcw = get('fc.weight', 2);
   const [H, I] = ih.shape;
   const O = fcw.shape[0];
-  const expect = (name: string, tensor: Tensor, shape: number[]): void => {
+  if (H < 1 || I < 1 || O < 1) throw new RangeError(`${where}: sizes must be at least 1, got inputDim ${I}, hiddenDim ${H}, outputDim ${O}`);
+  const input = Object.hasOwn(metadata, 'input') ? metadata.input : 'dense';
+  if (!(INPUTS as readonly string[]).includes(input)) {
+    throw new TypeError(`${where}: metadata input must be one of ${INPUTS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(input)}`);
+  }
+  const cell = Object.hasOwn(metadata, 'cell') ? metadata.cell : 'rnn';
+  if (!(CELLS as readonly string[]).includes(cell)) {
+    throw new TypeError(`${where}: metadata cell must be one of ${CELLS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(cell)}`);
+  }
+  const spec = resolveSpec(where, I, H, O, { cell: cell as ModelSpec['cell'], layers, input: input as ModelSpec['input'] });
+  const shapes = new Map<string, number[]>();
+  for (let k = 0; k < layers; k++) {
+    shapes.set(`rnn.weight_ih_l${k}`, [H, k === 0 ? I : H]);
+    shapes.set(`rnn.weight_hh_l${k}`, [H, H]);
+    shapes.set(`rnn.bias_ih_l${k}`, [H]);
+    shapes.set(`rnn.bias_hh_l${k}`, [H]);
+  }
+  shapes.set('fc.weight', [O, H]);
+  shapes.set('fc.bias', [O]);
+  for (const name of expected) {
+    const shape = shapes.get(name) as number[];
+    const tensor = get(name, shape.length);
     if (tensor.shape.join() !== shape.join()) {
       throw new RangeError(`${where}: tensor ${name} must have shape [${shape}] (from rnn.weight_ih_l0 [${ih.shape}] and fc.weight [${fcw.shape}]), got [${tensor.shape}]`);
     }
-  };
-  if (H < 1 || I < 1 || O < 1) throw new RangeError(`${where}: sizes must be at least 1, got inputDim ${I}, hiddenDim ${H}, outputDim ${O}`);
-  expect('rnn.weight_hh_l0', hh, [H, H]);
-  expect('rnn.bias_ih_l0', bih, [H]);
-  expect('rnn.bias_hh_l0', bhh, [H]);
-  expect('fc.weight', fcw, [O, H]);
-  expect('fc.bias', fcb, [O]);
-  const bytesNeeded = 8 * computeLayout(I, H, O, 1).size;
-  if (bytesNeeded > MAX_BLOCK_BYTES) {
-    throw new RangeError(`${where}: a ${I}-${H}-${O} model needs ${bytesNeeded} bytes, more than the limit of ${MAX_BLOCK_BYTES}`);
   }
-  for (const name of TORCH_NAMES) {
+  checkBlockSize(where, spec, MIN_CAPACITY);
+  for (const name of expected) {
     const { data } = tensors.get(name) as Tensor;
     const i = data.findIndex((v) => !Number.isFinite(v));
     if (i >= 0) throw new TypeError(`${where}: tensor ${name}[${i}] must be a finite number, got ${data[i]}`);
   }
-  const bh = bih.data.map((v, i) => (bhh.data[i] === 0 ? v : v + bhh.data[i]));
-  const i = bh.findIndex((v) => !Number.isFinite(v));
-  if (i >= 0) throw new RangeError(`${where}: rnn.bias_ih_l0[${i}] + rnn.bias_hh_l0[${i}] overflows to ${bh[i]}`);
-  return { I, H, O, params: { Wxh: ih.data, Whh: hh.data, Why: fcw.data, bh, by: fcb.data } };
+  const out = new Map<string, Float64Array>();
+  for (const entry of paramTable(spec)) {
+    const { data } = tensors.get(entry.name) as Tensor;
+    if (!entry.name.includes('bias_ih')) {
+      out.set(entry.name, data);
+      continue;
+    }
+    const hh = (tensors.get(entry.name.replace('bias_ih', 'bias_hh')) as Tensor).data;
+    const sum = data.map((v, i) => (hh[i] === 0 ? v : v + hh[i]));
+    const i = sum.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) throw new RangeError(`${where}: ${entry.name}[${i}] + ${entry.name.replace('bias_ih', 'bias_hh')}[${i}] overflows to ${sum[i]}`);
+    out.set(entry.name, sum);
+  }
+  return { spec, tensors: out };
 }

@@ -1,21 +1,27 @@
-// The facade: the notebook's RNN API over a Backend, with every argument checked before anything
-// is changed.
-import type { Backend, BackendName } from './backend.js';
-import { TsBackend } from './backends/ts/index.js';
-import { compileCore, WasmBackend, type WasmBuild } from './backends/wasm.js';
-import { checkInteger, checkOptionKeys, checkRate, checkSequence, checkTargets, checkVector, show } from './errors.js';
-import { computeLayout, MAX_BLOCK_BYTES, PARAM_NAMES, paramLengths, type Layout, type ParamName } from './layout.js';
+// The facade: the notebook's RNN API, and its extensions, over a Model. Each method checks its
+// arguments (reading each input once into a copy), then makes one call; nothing changes before
+// every check has passed.
+import type { BackendName } from './backend.js';
+import { compileCore, type WasmBuild } from './backends/wasm.js';
+import { checkInteger, checkOptionKeys, checkRate, show } from './errors.js';
+import { readExamples, readSequence, readStep, readTargets, readVector } from './inputs.js';
+import { register } from './internal.js';
+import { exp } from './backends/ts/mathf.js';
+import { Model } from './model.js';
 import { checkLoadOptions, decodeModel, encodeModel, loadModel, type ModelFile, type ModelFileOptions } from './model-file.js';
-import { applyOptimizer, forgetOptimizerState, plainOptimizer, type OptimizerName } from './optimizers.js';
-import { paramsFromSafetensors, paramsToSafetensors } from './pytorch.js';
+import { plainOptimizer, type OptimizerName } from './optimizers.js';
+import { checkBlockSize, MIN_CAPACITY, type PlacedTensor } from './plan.js';
+import { modelFromSafetensors, modelToSafetensors } from './pytorch.js';
 import { makeRandom, type Seed } from './random.js';
 import {
-  checkExamples, checkFitOptions, checkTrainOptions, recheckExample, type Example, type FitOptions, type FitPlan, type Schedule,
-  type TrainOptions, type TrainResult,
-} from './training.js';
+  hasNotebookTensors, resolveSpec, SPEC_OPTION_KEYS, type CellName, type InputKind, type ModelSpec, type OutputAt, type OutputKind,
+} from './spec.js';
+import { NOTEBOOK_NAMES } from './tensors.js';
+import { checkFitOptions, checkTrainOptions, type Example, type FitOptions, type Schedule, type TrainOptions, type TrainResult } from './training-options.js';
+import { fitRun, runInSlices, runToEnd, trainRun, type Run } from './training.js';
 
 export type { BackendName } from './backend.js';
-export type { TrainResult } from './training.js';
+export type { TrainResult } from './training-options.js';
 export type { WasmBuild } from './backends/wasm.js';
 
 /**
@@ -41,6 +47,20 @@ export interface RNNOptions {
    * 'simd' fails with the engine's `WebAssembly.CompileError`.
    */
   wasmBuild?: WasmBuild;
+  /** The recurrent cell: 'rnn' (default), the tanh Elman cell with one hidden bias. */
+  cell?: CellName;
+  /** Stacked recurrent layers, as torch.nn.RNN's num_layers: layer k+1 reads layer k's states. Default 1. */
+  layers?: number;
+  /**
+   * 'dense' (default): each step's input is a vector of inputDim numbers. 'index': each step's
+   * input is a class id in [0, inputDim), read as its one-hot vector (the same bits), in memory
+   * and time independent of inputDim.
+   */
+  input?: InputKind;
+  /** The output layer: 'softmax' (default), class probabilities and cross-entropy. */
+  output?: OutputKind;
+  /** Where the targets are: at 'every' step (default). */
+  outputAt?: OutputAt;
 }
 
 /**
@@ -57,6 +77,15 @@ export type Vector = ArrayLike<number>;
  * const xs: Sequence = [[1, 0, 0], [0, 1, 0]];
  */
 export type Sequence = ArrayLike<Vector>;
+/**
+ * A sequence of T class ids: the input of a model with `input: 'index'`.
+ *
+ * @example
+ * const rnn = await RNN.create(65, 128, 65, { input: 'index' });
+ * const ids: Ids = [3, 14, 15];
+ * rnn.predict(ids);
+ */
+export type Ids = ArrayLike<number>;
 
 /**
  * The parameters, row-major: Wxh H x I, Whh H x H, Why O x H, bh H, by O.
@@ -101,11 +130,12 @@ export type ParamsLike = { [K in keyof Params]?: ArrayLike<number> };
  */
 export type GradientsLike = { [K in keyof Gradients]: ArrayLike<number> };
 
+const PARAM_NAMES = ['Wxh', 'Whh', 'Why', 'bh', 'by'] as const;
+type ParamName = (typeof PARAM_NAMES)[number];
 const GRAD_NAMES = ['dWxh', 'dWhh', 'dWhy', 'dbh', 'dby'] as const;
-type GradName = (typeof GRAD_NAMES)[number];
-
-/** Steps a new model's buffers hold before they first grow. */
-const INITIAL_CAPACITY = 16;
+const SHAPES: Record<ParamName, string> = {
+  Wxh: 'hiddenDim * inputDim', Whh: 'hiddenDim * hiddenDim', Why: 'outputDim * hiddenDim', bh: 'hiddenDim', by: 'outputDim',
+};
 
 /**
  * Compiles the wasm core, once; later calls return at once. Needed before `new RNN(...)` with the
@@ -130,9 +160,17 @@ function checkWasmBuild(where: string, name: string, value: unknown): asserts va
   }
 }
 
-function checkOptions(options: unknown): Required<Pick<RNNOptions, 'backend' | 'init'>> & { seed?: Seed; wasmBuild?: WasmBuild } {
-  const where = 'RNN';
-  const { seed, backend = 'wasm', init = 'uniform', wasmBuild } = checkOptionKeys(where, options, ['seed', 'backend', 'init', 'wasmBuild']) as RNNOptions;
+interface CheckedOptions {
+  backend: BackendName;
+  init: 'uniform' | 'notebook';
+  seed?: Seed;
+  wasmBuild?: WasmBuild;
+}
+
+const OPTION_KEYS = ['seed', 'backend', 'init', 'wasmBuild', ...SPEC_OPTION_KEYS];
+
+function checkOptions(where: string, options: unknown): CheckedOptions {
+  const { seed, backend = 'wasm', init = 'uniform', wasmBuild } = checkOptionKeys(where, options, OPTION_KEYS) as RNNOptions;
   if (backend !== 'wasm' && backend !== 'ts') {
     throw new TypeError(`${where}: options.backend must be 'wasm' or 'ts', got ${show(backend)}`);
   }
@@ -143,14 +181,19 @@ function checkOptions(options: unknown): Required<Pick<RNNOptions, 'backend' | '
   return { seed, backend, init, wasmBuild };
 }
 
-function argmax(m: Float64Array, start: number, n: number): number {
-  let best = 0;
-  for (let i = 1; i < n; i++) if (m[start + i] > m[start + best]) best = i;
-  return best;
+/** The sizes and options of a new model, checked, as its spec. */
+function checkSpec(where: string, I: unknown, H: unknown, O: unknown, options: unknown): ModelSpec {
+  const inputDim = checkInteger(where, 'inputDim', I, 1);
+  const hiddenDim = checkInteger(where, 'hiddenDim', H, 1);
+  const outputDim = checkInteger(where, 'outputDim', O, 1);
+  const spec = resolveSpec(where, inputDim, hiddenDim, outputDim, (options ?? {}) as RNNOptions);
+  checkBlockSize(where, spec, MIN_CAPACITY);
+  return spec;
 }
 
 /**
- * A vanilla (Elman) recurrent network with a tanh hidden layer and a softmax output at every step:
+ * A recurrent network: stacked recurrent layers (by default one tanh Elman layer) and an output
+ * layer (by default a softmax at every step):
  *
  *     h_t = tanh(Wxh x_t + Whh h_{t-1} + bh),   y_t = softmax(Why h_t + by)
  *
@@ -167,14 +210,14 @@ function argmax(m: Float64Array, start: number, n: number): number {
  */
 export class RNN {
   /**
-   * The length of an input vector, I.
+   * The length of an input vector, I (for index inputs, the number of ids).
    *
    * @example
    * new RNN(3, 5, 2, { backend: 'ts' }).inputDim; // 3
    */
   readonly inputDim: number;
   /**
-   * The number of hidden units, H.
+   * The number of hidden units of each layer, H.
    *
    * @example
    * new RNN(3, 5, 2, { backend: 'ts' }).hiddenDim; // 5
@@ -194,17 +237,59 @@ export class RNN {
    * (await RNN.create(3, 5, 2)).backend; // 'wasm'
    */
   readonly backend: BackendName;
-  private readonly core: Backend;
-  private steps = 0;
+  /**
+   * The recurrent cell.
+   *
+   * @example
+   * new RNN(3, 5, 2, { backend: 'ts' }).cell; // 'rnn'
+   */
+  readonly cell: CellName;
+  /**
+   * The number of stacked recurrent layers.
+   *
+   * @example
+   * new RNN(3, 5, 2, { backend: 'ts', layers: 2 }).layers; // 2
+   */
+  readonly layers: number;
+  /**
+   * What a step's input is: 'dense' vectors or 'index' class ids.
+   *
+   * @example
+   * new RNN(30, 5, 30, { backend: 'ts', input: 'index' }).input; // 'index'
+   */
+  readonly input: InputKind;
+  /**
+   * The output layer.
+   *
+   * @example
+   * new RNN(3, 5, 2, { backend: 'ts' }).output; // 'softmax'
+   */
+  readonly output: OutputKind;
+  /**
+   * Where the targets are.
+   *
+   * @example
+   * new RNN(3, 5, 2, { backend: 'ts' }).outputAt; // 'every'
+   */
+  readonly outputAt: OutputAt;
+  readonly #model: Model;
+  readonly #spec: ModelSpec;
+  /** The creation options a model file keeps. */
+  readonly #creation: ModelFileOptions;
+  /** Set while train or fit runs, so that a call from a callback cannot disturb its buffers. */
+  #busy: string | null = null;
+  #disposed = false;
 
   /**
    * Creates a model, compiling the wasm core first if needed.
    *
    * @example
    * const rnn = await RNN.create(3, 5, 3, { seed: 'abc', backend: 'ts' });
+   * const stacked = await RNN.create(3, 16, 3, { layers: 2 });
    */
   static async create(inputDim: number, hiddenDim: number, outputDim: number, options?: RNNOptions): Promise<RNN> {
-    const opts = checkOptions(options);
+    const opts = checkOptions('RNN', options);
+    checkSpec('RNN', inputDim, hiddenDim, outputDim, options);
     if (opts.backend === 'wasm') await init(opts.wasmBuild);
     return new RNN(inputDim, hiddenDim, outputDim, options);
   }
@@ -218,60 +303,50 @@ export class RNN {
    */
   constructor(inputDim: number, hiddenDim: number, outputDim: number, options?: RNNOptions) {
     const where = 'RNN';
-    checkInteger(where, 'inputDim', inputDim, 1);
-    checkInteger(where, 'hiddenDim', hiddenDim, 1);
-    checkInteger(where, 'outputDim', outputDim, 1);
-    const opts = checkOptions(options);
-    const bytes = 8 * computeLayout(inputDim, hiddenDim, outputDim, INITIAL_CAPACITY).size;
-    if (bytes > MAX_BLOCK_BYTES) {
-      throw new RangeError(`${where}: a ${inputDim}-${hiddenDim}-${outputDim} model needs ${bytes} bytes, more than the limit of ${MAX_BLOCK_BYTES}`);
-    }
+    const opts = checkOptions(where, options);
+    const spec = checkSpec(where, inputDim, hiddenDim, outputDim, options);
     const random = makeRandom(where, opts.seed);
-    this.core = opts.backend === 'wasm'
-      ? new WasmBackend(inputDim, hiddenDim, outputDim, INITIAL_CAPACITY, opts.wasmBuild)
-      : new TsBackend(inputDim, hiddenDim, outputDim, INITIAL_CAPACITY);
+    const model = new Model(spec, opts.backend, opts.wasmBuild);
+    const bound = 1 / Math.sqrt(hiddenDim);
+    if (opts.init === 'uniform') model.initialise(random, -bound, bound);
+    else model.initialise(random, 0, 1);
+    this.#model = model;
+    this.#spec = spec;
     this.inputDim = inputDim;
     this.hiddenDim = hiddenDim;
     this.outputDim = outputDim;
     this.backend = opts.backend;
-    this.creation = opts.seed === undefined ? { init: opts.init } : { init: opts.init, seed: opts.seed };
-
-    // Params are contiguous in the order Wxh, Whh, Why, bh, by, each row-major, so every backend
-    // draws the same numbers into the same places.
-    const { data, layout: L } = this.core;
-    const bound = opts.init === 'uniform' ? 1 / Math.sqrt(hiddenDim) : 0;
-    const [lo, hi] = opts.init === 'uniform' ? [-bound, bound] : [0, 1];
-    for (let i = 0; i < L.P; i++) data[L.Wxh + i] = lo + (hi - lo) * random();
+    this.cell = spec.cell;
+    this.layers = spec.layers;
+    this.input = spec.input;
+    this.output = spec.output;
+    this.outputAt = spec.outputAt;
+    this.#creation = opts.seed === undefined ? { init: opts.init } : { init: opts.init, seed: opts.seed };
+    register(this, model);
   }
 
-  /** Set while train or fit runs, so that a call from a callback cannot disturb its buffers. */
-  private busy: string | null = null;
-  /** The creation options a model file keeps. */
-  private readonly creation: ModelFileOptions;
-  private disposed = false;
-
-  private assertLive(where: string): void {
-    if (this.disposed) throw new Error(`${where}: this model was disposed`);
+  #assertLive(where: string): void {
+    if (this.#disposed) throw new Error(`${where}: this model was disposed`);
   }
 
-  private assertIdle(where: string): void {
-    this.assertLive(where);
-    if (this.busy !== null) {
-      throw new Error(`${where}: the model is busy in ${this.busy}; call this after it returns (getParams and getHiddenState are allowed)`);
+  #assertIdle(where: string): void {
+    this.#assertLive(where);
+    if (this.#busy !== null) {
+      throw new Error(`${where}: the model is busy in ${this.#busy}; call this after it returns (getParams, getTensors and getHiddenState are allowed)`);
     }
   }
 
   /**
-   * The model file: format and version, sizes, creation options, every parameter and the whole
-   * optimiser state, so that training resumed from it continues exactly as if it had not stopped.
-   * The history of steps is not kept. `JSON.stringify(rnn)` writes it.
+   * The model file: format and version, the model's shape, creation options, every parameter and
+   * the whole optimiser state, so that training resumed from it continues exactly as if it had not
+   * stopped. The history of steps is not kept. `JSON.stringify(rnn)` writes it.
    *
    * @example
    * writeFileSync('model.json', JSON.stringify(rnn));
    */
   toJSON(): ModelFile {
-    this.assertLive('RNN.toJSON');
-    return encodeModel(this.core.data, this.L, this.creation);
+    this.#assertLive('RNN.toJSON');
+    return encodeModel(this.#model, this.#creation);
   }
 
   /**
@@ -284,26 +359,29 @@ export class RNN {
    */
   static async fromJSON(json: string | object, options?: { backend?: BackendName }): Promise<RNN> {
     const file = decodeModel('RNN.fromJSON', json, options);
-    const rnn = await RNN.create(file.inputDim, file.hiddenDim, file.outputDim, { ...file.options, backend: file.backend });
-    loadModel(file, rnn.core.data, rnn.L);
+    const { inputSize, hiddenSize, outputSize, ...shape } = file.spec;
+    const rnn = await RNN.create(inputSize, hiddenSize, outputSize, { ...shape, ...file.options, backend: file.backend });
+    loadModel(file, rnn.#model);
     return rnn;
   }
 
   /**
    * The parameters as a safetensors file of F64 tensors, named as the state_dict of
-   * torch.nn.RNN(I, H) as `rnn` followed by torch.nn.Linear(H, O) as `fc` (bias_hh is zeros).
+   * torch.nn.RNN(I, H, num_layers) as `rnn` followed by torch.nn.Linear(H, O) as `fc` (an Elman
+   * layer's bias_hh is zeros: the model has one hidden bias, bias_ih). The file's metadata
+   * records the model's shape.
    *
    * @example
    * writeFileSync('model.safetensors', rnn.toSafetensors());
    */
   toSafetensors(): Uint8Array {
-    this.assertLive('RNN.toSafetensors');
-    return paramsToSafetensors(this.inputDim, this.hiddenDim, this.outputDim, this.getParams());
+    this.#assertLive('RNN.toSafetensors');
+    return modelToSafetensors(this.#model);
   }
 
   /**
-   * A model from a safetensors file named as `toSafetensors` writes (F64 or F32); bh becomes
-   * bias_ih + bias_hh. The optimiser state starts fresh.
+   * A model from a safetensors file named as `toSafetensors` writes (F64 or F32); an Elman
+   * layer's bias becomes bias_ih + bias_hh. The optimiser state starts fresh.
    *
    * @example
    * const rnn = await RNN.fromSafetensors(readFileSync('model.safetensors'), { backend: 'ts' });
@@ -311,39 +389,38 @@ export class RNN {
   static async fromSafetensors(bytes: Uint8Array, options?: { backend?: BackendName }): Promise<RNN> {
     const where = 'RNN.fromSafetensors';
     const backend = checkLoadOptions(where, options);
-    const { I, H, O, params } = paramsFromSafetensors(where, bytes);
-    const rnn = await RNN.create(I, H, O, { backend });
-    rnn.setParams(params);
+    const { spec, tensors } = modelFromSafetensors(where, bytes);
+    const { inputSize, hiddenSize, outputSize, ...shape } = spec;
+    const rnn = await RNN.create(inputSize, hiddenSize, outputSize, { ...shape, backend });
+    for (const [name, values] of tensors) rnn.#model.write(rnn.#model.tensor(name) as PlacedTensor, values);
     return rnn;
   }
 
-  private get L(): Layout {
-    return this.core.layout;
+  /** The tensor behind a notebook name; a TypeError for a model without the notebook's five tensors. */
+  #notebookTensor(where: string, name: ParamName): PlacedTensor {
+    if (!hasNotebookTensors(this.#spec)) {
+      throw new TypeError(`${where}: this model (${this.#describe()}) does not have the notebook's five parameters; use getTensors and setTensors`);
+    }
+    return this.#model.tensor(NOTEBOOK_NAMES[name]) as PlacedTensor;
   }
 
-  private offsetOf(name: ParamName | GradName): number {
-    return this.L[name];
-  }
-
-  private lengthOf(name: ParamName | GradName): number {
-    const { I, H, O } = this.L;
-    return paramLengths(I, H, O)[(name.startsWith('d') ? name.slice(1) : name) as ParamName];
+  #describe(): string {
+    const { cell, layers, output, outputAt } = this.#spec;
+    return `cell '${cell}', ${layers} layer${layers > 1 ? 's' : ''}, output '${output}' at '${outputAt}'`;
   }
 
   /**
-   * Copies of the parameters, row-major.
+   * Copies of the parameters, row-major (for a model with the notebook's five: one Elman layer
+   * and a softmax at every step; any model has getTensors).
    *
    * @example
    * const { Wxh } = rnn.getParams(); // Float64Array of hiddenDim * inputDim
    */
   getParams(): Params {
-    this.assertLive('RNN.getParams');
-    const { data } = this.core;
-    const copyOf = (name: ParamName): Float64Array => {
-      const start = this.offsetOf(name);
-      return data.slice(start, start + this.lengthOf(name));
-    };
-    return { Wxh: copyOf('Wxh'), Whh: copyOf('Whh'), Why: copyOf('Why'), bh: copyOf('bh'), by: copyOf('by') };
+    const where = 'RNN.getParams';
+    this.#assertLive(where);
+    const read = (name: ParamName): Float64Array => this.#model.read(this.#notebookTensor(where, name));
+    return { Wxh: read('Wxh'), Whh: read('Whh'), Why: read('Why'), bh: read('bh'), by: read('by') };
   }
 
   /**
@@ -355,29 +432,64 @@ export class RNN {
    */
   setParams(params: ParamsLike): void {
     const where = 'RNN.setParams';
-    this.assertIdle(where);
+    this.#assertIdle(where);
     if (typeof params !== 'object' || params === null) {
       throw new TypeError(`${where}: params must be an object, got ${show(params)}`);
     }
-    const entries = Object.entries(params);
-    for (const [name, value] of entries) {
+    const copies: [PlacedTensor, Float64Array][] = [];
+    for (const [name, value] of Object.entries(params)) {
       if (!(PARAM_NAMES as readonly string[]).includes(name)) {
         throw new TypeError(`${where}: unknown parameter '${name}' (known: ${PARAM_NAMES.join(', ')})`);
       }
-      checkVector(where, name, value, this.lengthOf(name as ParamName), this.shapeOf(name as ParamName));
+      const tensor = this.#notebookTensor(where, name as ParamName);
+      copies.push([tensor, readVector(where, name, value, tensor.length, SHAPES[name as ParamName])]);
     }
-    const { data } = this.core;
-    for (const [name, value] of entries) data.set(value as ArrayLike<number>, this.offsetOf(name as ParamName));
-  }
-
-  private shapeOf(name: ParamName): string {
-    return { Wxh: 'hiddenDim * inputDim', Whh: 'hiddenDim * hiddenDim', Why: 'outputDim * hiddenDim', bh: 'hiddenDim', by: 'outputDim' }[name];
+    for (const [tensor, values] of copies) this.#model.write(tensor, values);
   }
 
   /**
-   * Forgets the steps run so far. The next step starts from `hiddenState` (hiddenDim numbers), or
-   * from zeros when it is omitted: pass `getHiddenState()` to carry the state of one chunk of a
-   * stream into the next (truncated backpropagation through time).
+   * Copies of every tensor, keyed by the names of torch's state_dict (`rnn.weight_ih_l0`, ...,
+   * `fc.weight`, `fc.bias`), each row-major in torch's shape. An Elman layer has one hidden bias,
+   * `rnn.bias_ih_l{k}`.
+   *
+   * @example
+   * const tensors = rnn.getTensors();
+   * tensors['rnn.weight_hh_l0']; // Float64Array of hiddenDim * hiddenDim
+   */
+  getTensors(): Record<string, Float64Array> {
+    this.#assertLive('RNN.getTensors');
+    return Object.fromEntries(this.#model.plan.tensors.map((t) => [t.name, this.#model.read(t)]));
+  }
+
+  /**
+   * Copies in any of the tensors, by torch's names, after checking all of them (names, lengths,
+   * finite values). The optimiser state is kept.
+   *
+   * @example
+   * rnn.setTensors({ 'fc.bias': [0, 0, 0] });
+   */
+  setTensors(tensors: Record<string, ArrayLike<number>>): void {
+    const where = 'RNN.setTensors';
+    this.#assertIdle(where);
+    if (typeof tensors !== 'object' || tensors === null) {
+      throw new TypeError(`${where}: tensors must be an object, got ${show(tensors)}`);
+    }
+    const copies: [PlacedTensor, Float64Array][] = [];
+    for (const [name, value] of Object.entries(tensors)) {
+      const tensor = this.#model.tensor(name);
+      if (tensor === undefined) {
+        throw new TypeError(`${where}: unknown tensor '${name}' (known: ${this.#model.plan.tensors.map((t) => t.name).join(', ')})`);
+      }
+      copies.push([tensor, readVector(where, name, value, tensor.length, `[${tensor.shape.join(', ')}]`)]);
+    }
+    for (const [tensor, values] of copies) this.#model.write(tensor, values);
+  }
+
+  /**
+   * Forgets the steps run so far. The next step starts from `hiddenState`, or from zeros when it
+   * is omitted: pass `getHiddenState()` to carry the state of one chunk of a stream into the next
+   * (truncated backpropagation through time). The state is every layer's h, layer 0 first
+   * (layers * hiddenDim numbers), as torch's h_n.
    *
    * @example
    * rnn.resetHistory(); rnn.seqLength; // 0
@@ -386,32 +498,27 @@ export class RNN {
    */
   resetHistory(hiddenState?: Vector): void {
     const where = 'RNN.resetHistory';
-    this.assertIdle(where);
-    if (hiddenState !== undefined) checkVector(where, 'hiddenState', hiddenState, this.hiddenDim, 'hiddenDim');
-    this.startFrom(hiddenState);
+    this.#assertIdle(where);
+    const state = hiddenState === undefined ? undefined : this.#readState(where, 'hiddenState', hiddenState);
+    this.#model.startFrom(state);
   }
 
-  /** Empties the history and sets the initial hidden state (hs row 0): zeros when omitted. */
-  private startFrom(hiddenState?: ArrayLike<number>): void {
-    this.steps = 0;
-    const { data } = this.core;
-    const { hs, H } = this.L;
-    if (hiddenState === undefined) data.fill(0, hs, hs + H);
-    else data.set(hiddenState, hs);
+  #readState(where: string, name: string, value: unknown): Float64Array {
+    const n = this.#model.stateLength;
+    return readVector(where, name, value, n, this.layers > 1 ? 'layers * hiddenDim' : 'hiddenDim');
   }
 
   /**
    * A copy of the current hidden state: after the last step run, or the initial state when the
-   * history is empty.
+   * history is empty; every layer's h, layer 0 first (layers * hiddenDim numbers).
    *
    * @example
    * rnn.forward(xs);
    * const h = rnn.getHiddenState(); // Float64Array of hiddenDim
    */
   getHiddenState(): Float64Array {
-    this.assertLive('RNN.getHiddenState');
-    const start = this.L.hs + this.steps * this.hiddenDim;
-    return this.core.data.slice(start, start + this.hiddenDim);
+    this.#assertLive('RNN.getHiddenState');
+    return this.#model.hiddenState();
   }
 
   /**
@@ -421,14 +528,14 @@ export class RNN {
    * rnn.resetHistory(); rnn.forward(xs); rnn.seqLength === xs.length; // true
    */
   get seqLength(): number {
-    return this.steps;
+    return this.#model.steps;
   }
 
   /**
    * Releases the model's memory now, instead of when the garbage collector finds the model: a
-   * small wasm model's instance (1 MiB of memory or less) goes to a pool of a few that the next
-   * new models reuse; a larger one is dropped for the garbage collector. Every later call but
-   * `dispose` throws. Not allowed while train or fit runs.
+   * small wasm model's instance (1 MiB of memory or less) is wiped and goes to a pool of a few
+   * that the next new models reuse; a larger one is dropped for the garbage collector. Every later
+   * call but `dispose` throws. Not allowed while train or fit runs.
    *
    * @example
    * const rnn = await RNN.create(3, 5, 3);
@@ -436,11 +543,10 @@ export class RNN {
    * rnn.forward([[1, 0, 0]]); // Error: RNN.forward: this model was disposed
    */
   dispose(): void {
-    if (this.disposed) return;
-    this.assertIdle('RNN.dispose');
-    this.disposed = true;
-    this.steps = 0;
-    this.core.dispose();
+    if (this.#disposed) return;
+    this.#assertIdle('RNN.dispose');
+    this.#disposed = true;
+    this.#model.dispose();
   }
 
   /**
@@ -450,49 +556,17 @@ export class RNN {
    * rnn.dispose(); rnn.isDisposed; // true
    */
   get isDisposed(): boolean {
-    return this.disposed;
+    return this.#disposed;
   }
 
-  /** Checks that a history of `total` steps fits, then makes room for it (doubling, within the limit). */
-  private ensureCapacity(where: string, total: number): void {
-    const { I, H, O, capacity } = this.L;
-    if (total <= capacity) return;
-    const bytesFor = (steps: number): number => 8 * computeLayout(I, H, O, steps).size;
-    if (bytesFor(total) > MAX_BLOCK_BYTES) {
-      throw new RangeError(`${where}: ${total} steps need ${bytesFor(total)} bytes, more than the limit of ${MAX_BLOCK_BYTES}; call resetHistory() or use shorter sequences`);
-    }
-    const doubled = Math.max(total, 2 * capacity);
-    this.core.reserve(bytesFor(doubled) <= MAX_BLOCK_BYTES ? doubled : total);
-  }
-
-  /** Writes checked input vectors into the inputs buffer from step t0 on. */
-  private writeInputs(xs: ArrayLike<ArrayLike<number>>, t0: number): void {
-    const { data } = this.core;
-    const { xs: base, I } = this.L;
-    for (let t = 0; t < xs.length; t++) data.set(xs[t], base + (t0 + t) * I);
-  }
-
-  private writeTargets(targets: ArrayLike<number>): void {
-    this.core.data.set(targets, this.L.targets);
-  }
-
-  /** Runs the checked inputs as the next steps of the history. */
-  private run(xs: ArrayLike<ArrayLike<number>>, where: string): number {
-    this.ensureCapacity(where, this.steps + xs.length);
-    const t0 = this.steps;
-    this.writeInputs(xs, t0);
-    this.core.forward(t0, t0 + xs.length);
-    this.steps = t0 + xs.length;
+  /** Runs checked inputs as the next steps of the history; returns the first step's index. */
+  #run(where: string, xs: Float64Array): number {
+    const T = xs.length / this.#model.plan.inputWidth;
+    const t0 = this.#model.steps;
+    this.#model.reserve(where, t0 + T);
+    this.#model.writeInputs(xs, t0);
+    this.#model.forward(t0, t0 + T);
     return t0;
-  }
-
-  private outputAt(t: number): Float64Array {
-    const start = this.L.ps + t * this.outputDim;
-    return this.core.data.slice(start, start + this.outputDim);
-  }
-
-  private predictionAt(t: number): number {
-    return argmax(this.core.data, this.L.ps + t * this.outputDim, this.outputDim);
   }
 
   /**
@@ -502,11 +576,10 @@ export class RNN {
    * @example
    * const y = rnn.forwardOneStep([1, 0, 0]); // Float64Array of outputDim probabilities
    */
-  forwardOneStep(x: Vector): Float64Array {
+  forwardOneStep(x: Vector | number): Float64Array {
     const where = 'RNN.forwardOneStep';
-    this.assertIdle(where);
-    checkVector(where, 'x', x, this.inputDim, 'inputDim');
-    return this.outputAt(this.run([x], where));
+    this.#assertIdle(where);
+    return this.#model.output(this.#run(where, readStep(where, 'x', x, this.#spec)));
   }
 
   /**
@@ -517,12 +590,12 @@ export class RNN {
    * rnn.resetHistory();
    * const ys = rnn.forward(xs); // ys[t] is a Float64Array of outputDim probabilities
    */
-  forward(xs: Sequence): Float64Array[] {
+  forward(xs: Sequence | Ids): Float64Array[] {
     const where = 'RNN.forward';
-    this.assertIdle(where);
-    checkSequence(where, 'xs', xs, this.inputDim);
-    const t0 = this.run(xs, where);
-    return Array.from({ length: xs.length }, (_, t) => this.outputAt(t0 + t));
+    this.#assertIdle(where);
+    const input = readSequence(where, 'xs', xs, this.#spec);
+    const t0 = this.#run(where, input);
+    return Array.from({ length: this.#model.steps - t0 }, (_, t) => this.#model.output(t0 + t));
   }
 
   /**
@@ -531,11 +604,10 @@ export class RNN {
    * @example
    * rnn.predictOneStep([1, 1, 1]); // 0, 1 or 2
    */
-  predictOneStep(x: Vector): number {
+  predictOneStep(x: Vector | number): number {
     const where = 'RNN.predictOneStep';
-    this.assertIdle(where);
-    checkVector(where, 'x', x, this.inputDim, 'inputDim');
-    return this.predictionAt(this.run([x], where));
+    this.#assertIdle(where);
+    return this.#model.prediction(this.#run(where, readStep(where, 'x', x, this.#spec)));
   }
 
   /**
@@ -545,12 +617,12 @@ export class RNN {
    * rnn.resetHistory();
    * rnn.predict(xs); // e.g. [0, 1, 0, 1]
    */
-  predict(xs: Sequence): number[] {
+  predict(xs: Sequence | Ids): number[] {
     const where = 'RNN.predict';
-    this.assertIdle(where);
-    checkSequence(where, 'xs', xs, this.inputDim);
-    const t0 = this.run(xs, where);
-    return Array.from({ length: xs.length }, (_, t) => this.predictionAt(t0 + t));
+    this.#assertIdle(where);
+    const input = readSequence(where, 'xs', xs, this.#spec);
+    const t0 = this.#run(where, input);
+    return Array.from({ length: this.#model.steps - t0 }, (_, t) => this.#model.prediction(t0 + t));
   }
 
   /**
@@ -564,16 +636,37 @@ export class RNN {
    */
   loss(targets: ArrayLike<number>): number {
     const where = 'RNN.loss';
-    this.assertIdle(where);
-    checkTargets(where, 'targets', targets, this.steps, this.outputDim);
-    this.writeTargets(targets);
-    return this.core.loss(this.steps);
+    this.#assertIdle(where);
+    const copy = readTargets(where, 'targets', targets, this.#model.steps, this.#spec);
+    this.#model.writeTargets(copy);
+    return this.#model.loss();
+  }
+
+  /** Checks that `xs` are the steps in the history and writes the targets, for a backward pass. */
+  #prepareBackward(where: string, xs: unknown, targets: unknown): void {
+    const input = readSequence(where, 'xs', xs, this.#spec);
+    const model = this.#model;
+    const T = model.steps, w = model.plan.inputWidth;
+    if (T === 0) throw new RangeError(`${where}: no steps have run since resetHistory(); call forward(xs) first`);
+    if (input.length !== T * w) {
+      throw new RangeError(`${where}: xs must be the ${T} steps run by forward since resetHistory(), got length ${input.length / w}`);
+    }
+    const { data, plan: p } = model;
+    for (let i = 0; i < input.length; i++) {
+      if (input[i] !== data[p.xs + i]) {
+        const t = Math.floor(i / w);
+        throw new RangeError(`${where}: xs[${t}] is not the input forward ran at step ${t}; call forward(xs) with these xs first`);
+      }
+    }
+    model.writeTargets(readTargets(where, 'targets', targets, T, this.#spec));
+    model.backward(false);
   }
 
   /**
    * Gradients of `loss(targets)` by backpropagation through the steps run since
    * `resetHistory()`, which must be exactly `xs` (run them with `forward(xs)` first). A hidden
-   * state given to `resetHistory` is a constant here: the gradient stops at it.
+   * state given to `resetHistory` is a constant here: the gradient stops at it. For a model with
+   * the notebook's five parameters; any model has `backwardTensors`.
    *
    * @example
    * rnn.resetHistory();
@@ -581,54 +674,48 @@ export class RNN {
    * const grads = rnn.backward(xs, targets);
    * rnn.updateRprop(grads, 0.01);
    */
-  backward(xs: Sequence, targets: ArrayLike<number>): Gradients {
+  backward(xs: Sequence | Ids, targets: ArrayLike<number>): Gradients {
     const where = 'RNN.backward';
-    this.assertIdle(where);
-    checkSequence(where, 'xs', xs, this.inputDim);
-    if (this.steps === 0) {
-      throw new RangeError(`${where}: no steps have run since resetHistory(); call forward(xs) first`);
-    }
-    if (xs.length !== this.steps) {
-      throw new RangeError(`${where}: xs must be the ${this.steps} steps run by forward since resetHistory(), got length ${xs.length}`);
-    }
-    const { data } = this.core;
-    const { xs: base, I } = this.L;
-    for (let t = 0; t < xs.length; t++) {
-      for (let j = 0; j < I; j++) {
-        if (xs[t][j] !== data[base + t * I + j]) {
-          throw new RangeError(`${where}: xs[${t}] is not the input forward ran at step ${t}; call forward(xs) with these xs first`);
-        }
-      }
-    }
-    checkTargets(where, 'targets', targets, this.steps, this.outputDim);
-    this.writeTargets(targets);
-    this.core.backward(this.steps, false);
-    const gradient = (name: GradName): Float64Array => {
-      const start = this.offsetOf(name);
-      return this.core.data.slice(start, start + this.lengthOf(name));
-    };
-    return { dWxh: gradient('dWxh'), dWhh: gradient('dWhh'), dWhy: gradient('dWhy'), dbh: gradient('dbh'), dby: gradient('dby') };
+    this.#assertIdle(where);
+    const tensors = PARAM_NAMES.map((name) => this.#notebookTensor(where, name));
+    this.#prepareBackward(where, xs, targets);
+    const [dWxh, dWhh, dWhy, dbh, dby] = tensors.map((t) => this.#model.read(t, true));
+    return { dWxh, dWhh, dWhy, dbh, dby };
+  }
+
+  /**
+   * `backward` for any model: the gradient of every tensor, keyed by the names of getTensors.
+   *
+   * @example
+   * const rnn = await RNN.create(3, 8, 3, { layers: 2, seed: 1 });
+   * rnn.forward(xs);
+   * rnn.backwardTensors(xs, targets)['rnn.weight_hh_l1']; // Float64Array of 8 * 8
+   */
+  backwardTensors(xs: Sequence | Ids, targets: ArrayLike<number>): Record<string, Float64Array> {
+    const where = 'RNN.backwardTensors';
+    this.#assertIdle(where);
+    this.#prepareBackward(where, xs, targets);
+    return Object.fromEntries(this.#model.plan.tensors.map((t) => [t.name, this.#model.read(t, true)]));
   }
 
   /** Checks gradients and a learning rate, copies the gradients in and applies one update. */
-  private applyUpdate(where: string, optimizer: OptimizerName, grads: GradientsLike, learningRate: number): void {
-    this.assertIdle(where);
+  #applyUpdate(where: string, optimizer: OptimizerName, grads: GradientsLike, learningRate: number): void {
+    this.#assertIdle(where);
     if (typeof grads !== 'object' || grads === null) {
       throw new TypeError(`${where}: grads must be an object with ${GRAD_NAMES.join(', ')}, got ${show(grads)}`);
     }
-    for (const name of GRAD_NAMES) {
-      const param = name.slice(1) as ParamName;
-      checkVector(where, `grads.${name}`, grads[name], this.lengthOf(name), this.shapeOf(param));
-    }
+    const copies = PARAM_NAMES.map((name) => {
+      const tensor = this.#notebookTensor(where, name);
+      return [tensor, readVector(where, `grads.d${name}`, grads[`d${name}`], tensor.length, SHAPES[name])] as const;
+    });
     checkRate(where, 'learningRate', learningRate);
-    const { data } = this.core;
-    for (const name of GRAD_NAMES) data.set(grads[name], this.offsetOf(name));
+    const model = this.#model;
+    for (const [tensor, values] of copies) model.data.set(values, tensor.gradAt);
     // Save params and optimiser state, so that a step that overflows can be undone whole.
-    const { Wxh, stateSize, backup } = this.L;
-    data.copyWithin(backup, Wxh, Wxh + stateSize);
-    data[this.L.stepLoss] = NaN;
-    if (!applyOptimizer(this.core, plainOptimizer(optimizer, learningRate))) {
-      data.copyWithin(Wxh, backup, backup + stateSize);
+    model.saveBackup(true);
+    model.data[model.plan.stepLoss] = NaN;
+    if (!model.update(plainOptimizer(optimizer, learningRate))) {
+      model.restoreBackup(true);
       throw new RangeError(`${where}: this step would make some weights non-finite (learningRate ${learningRate} too large?); nothing was changed`);
     }
   }
@@ -640,7 +727,7 @@ export class RNN {
    * rnn.update(rnn.backward(xs, targets), 0.1);
    */
   update(grads: GradientsLike, learningRate: number): void {
-    this.applyUpdate('RNN.update', 'sgd', grads, learningRate);
+    this.#applyUpdate('RNN.update', 'sgd', grads, learningRate);
   }
 
   /**
@@ -655,7 +742,7 @@ export class RNN {
    * rnn.updateRprop(rnn.backward(xs, targets), 0.01);
    */
   updateRprop(grads: GradientsLike, learningRate: number): void {
-    this.applyUpdate('RNN.updateRprop', 'rprop', grads, learningRate);
+    this.#applyUpdate('RNN.updateRprop', 'rprop', grads, learningRate);
   }
 
   /**
@@ -668,7 +755,7 @@ export class RNN {
    * rnn.updateRpropNotebook(rnn.backward(xs, targets), 0.01);
    */
   updateRpropNotebook(grads: GradientsLike, learningRate: number): void {
-    this.applyUpdate('RNN.updateRpropNotebook', 'rprop-notebook', grads, learningRate);
+    this.#applyUpdate('RNN.updateRpropNotebook', 'rprop-notebook', grads, learningRate);
   }
 
   /**
@@ -691,38 +778,39 @@ export class RNN {
    * rnn.train(xs, targets, 200, 0.01).loss; // small
    * rnn.train(xs, targets, { iterations: 500, optimizer: 'adam', learningRate: 0.01, targetLoss: 1e-3 });
    */
-  train(xs: Sequence, targets: ArrayLike<number>, iterations: number, learningRate: number, printEvery?: number): TrainResult;
-  train(xs: Sequence, targets: ArrayLike<number>, options: TrainOptions): TrainResult;
-  train(xs: Sequence, targets: ArrayLike<number>, iterationsOrOptions: number | TrainOptions, learningRate?: number, printEvery?: number): TrainResult {
-    return runToEnd(this.trainRun('RNN.train', xs, targets, iterationsOrOptions, learningRate, printEvery));
+  train(xs: Sequence | Ids, targets: ArrayLike<number>, iterations: number, learningRate: number, printEvery?: number): TrainResult;
+  train(xs: Sequence | Ids, targets: ArrayLike<number>, options: TrainOptions): TrainResult;
+  train(xs: Sequence | Ids, targets: ArrayLike<number>, iterationsOrOptions: number | TrainOptions, learningRate?: number, printEvery?: number): TrainResult {
+    return runToEnd(this.#trainRun('RNN.train', xs, targets, iterationsOrOptions, learningRate, printEvery));
   }
 
   /**
    * `train`, yielding to the event loop every few milliseconds so that a page or a server stays
-   * responsive. Other calls on the model (but getParams and getHiddenState) throw until it settles.
+   * responsive. Other calls on the model (but getParams, getTensors and getHiddenState) throw
+   * until it settles.
    *
    * @example
    * const result = await rnn.trainAsync(xs, targets, { iterations: 5000, onProgress: ({ loss }) => console.log(loss) });
    */
-  trainAsync(xs: Sequence, targets: ArrayLike<number>, iterations: number, learningRate: number, printEvery?: number): Promise<TrainResult>;
-  trainAsync(xs: Sequence, targets: ArrayLike<number>, options: TrainOptions): Promise<TrainResult>;
-  trainAsync(xs: Sequence, targets: ArrayLike<number>, iterationsOrOptions: number | TrainOptions, learningRate?: number, printEvery?: number): Promise<TrainResult> {
+  trainAsync(xs: Sequence | Ids, targets: ArrayLike<number>, iterations: number, learningRate: number, printEvery?: number): Promise<TrainResult>;
+  trainAsync(xs: Sequence | Ids, targets: ArrayLike<number>, options: TrainOptions): Promise<TrainResult>;
+  trainAsync(xs: Sequence | Ids, targets: ArrayLike<number>, iterationsOrOptions: number | TrainOptions, learningRate?: number, printEvery?: number): Promise<TrainResult> {
     try {
-      return runInSlices(this.trainRun('RNN.trainAsync', xs, targets, iterationsOrOptions, learningRate, printEvery));
+      return runInSlices(this.#trainRun('RNN.trainAsync', xs, targets, iterationsOrOptions, learningRate, printEvery));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  /** Checks train's arguments at once, then returns the training, to run. */
-  private trainRun(
-    where: string, xs: Sequence, targets: ArrayLike<number>, iterationsOrOptions: number | TrainOptions,
-    learningRate?: number, printEvery?: number,
+  /** Checks train's arguments, all of them before anything changes, then returns the training, to run. */
+  #trainRun(
+    where: string, xs: unknown, targets: unknown, iterationsOrOptions: number | TrainOptions, learningRate?: number, printEvery?: number,
   ): Run {
-    this.assertIdle(where);
-    checkSequence(where, 'xs', xs, this.inputDim);
-    if (xs.length === 0) throw new RangeError(`${where}: xs must have at least one step, got length 0`);
-    checkTargets(where, 'targets', targets, xs.length, this.outputDim);
+    this.#assertIdle(where);
+    const input = readSequence(where, 'xs', xs, this.#spec);
+    const T = input.length / this.#model.plan.inputWidth;
+    if (T === 0) throw new RangeError(`${where}: xs must have at least one step, got length 0`);
+    const copy = readTargets(where, 'targets', targets, T, this.#spec);
     let plan: Schedule & { iterations: number };
     if (typeof iterationsOrOptions === 'object' && iterationsOrOptions !== null) {
       if (learningRate !== undefined || printEvery !== undefined) {
@@ -735,99 +823,25 @@ export class RNN {
       if (printEvery !== undefined) checkInteger(where, 'printEvery', printEvery, 1);
       plan = { iterations, optimizer: plainOptimizer('rprop', learningRate as number), printEvery };
     }
-    this.ensureCapacity(where, xs.length);
-    return this.trainLoop(where, xs, targets, plan);
+    this.#model.reserve(where, T);
+    return this.#busyWhile(where, trainRun(this.#model, input, copy, plan));
   }
 
-  /** Marks the model busy until the run it returns has finished (or thrown). */
-  private startRun(where: string, step: (deadline: number) => TrainResult | null): Run {
-    this.busy = where;
+  /** Marks the model busy until the run has finished (or thrown). */
+  #busyWhile(where: string, run: Run): Run {
+    this.#busy = where;
     return {
       step: (deadline) => {
         try {
-          const done = step(deadline);
-          if (done !== null) this.busy = null;
+          const done = run.step(deadline);
+          if (done !== null) this.#busy = null;
           return done;
         } catch (error) {
-          this.busy = null;
+          this.#busy = null;
           throw error;
         }
       },
     };
-  }
-
-  private trainLoop(where: string, xs: Sequence, targets: ArrayLike<number>, plan: Schedule & { iterations: number }): Run {
-    this.startFrom();
-    this.writeInputs(xs, 0);
-    this.writeTargets(targets);
-    const { data } = this.core;
-    const { Wxh, P, backup } = this.L;
-    data.copyWithin(backup, Wxh, Wxh + P);
-    const state: TrainState = {
-      T: xs.length, targets, plan, i: 0, losses: new Float64Array(plan.iterations),
-      // Only call progress when there is something to tell or check: passing the loss to a call
-      // that is not inlined boxes it, an allocation per iteration.
-      checksProgress: plan.onProgress !== undefined || plan.targetLoss !== undefined || plan.signal !== undefined,
-    };
-    return this.startRun(where, (deadline) => this.trainIterations(state, deadline));
-  }
-
-  /** Runs iterations of train until it ends or performance.now() passes the deadline. */
-  private trainIterations(state: TrainState, deadline: number): TrainResult | null {
-    const { T, targets, plan, losses, checksProgress } = state;
-    const { data } = this.core;
-    const { Wxh, P, backup, stepLoss } = this.L;
-    const { iterations } = plan;
-    let i = state.i;
-    while (i < iterations) {
-      if (plan.signal?.aborted) return result(losses, i, 'aborted');
-      this.steps = 0;
-      this.core.forward(0, T);
-      this.steps = T;
-      const loss = this.core.loss(T);
-      if (!Number.isFinite(loss)) {
-        return this.diverged(losses, i); // the weights of the last finite loss are in the backup
-      }
-      losses[i] = loss;
-      if (plan.printEvery !== undefined && i % plan.printEvery === 0) this.print(targets, loss);
-      if (checksProgress) {
-        const stop = this.progress(plan, i, loss);
-        if (stop !== null) return result(losses, i + 1, stop);
-      }
-      data.copyWithin(backup, Wxh, Wxh + P);
-      this.core.backward(T, false);
-      data[stepLoss] = loss;
-      if (!applyOptimizer(this.core, plan.optimizer)) {
-        return this.diverged(losses, i + 1);
-      }
-      i++;
-      if (deadline !== Infinity && performance.now() >= deadline) {
-        state.i = i;
-        return null;
-      }
-    }
-    return result(losses, iterations, 'iterations');
-  }
-
-  /**
-   * Ends training that diverged: puts back the weights saved before the last update (those of the
-   * last finite loss) and empties the optimiser state, which the failed step left belonging to no
-   * weights the model keeps, so that the next update starts the optimiser afresh.
-   */
-  private diverged(losses: Float64Array, iterations: number): TrainResult {
-    const { data } = this.core;
-    const { Wxh, P, backup } = this.L;
-    data.copyWithin(Wxh, backup, backup + P);
-    forgetOptimizerState(this.core);
-    return result(losses, iterations, 'diverged');
-  }
-
-  /** Tells onProgress, then says whether to stop here (before this iteration's update). */
-  private progress(plan: Schedule, iteration: number, loss: number): TrainResult['stopped'] | null {
-    if (plan.onProgress !== undefined && plan.onProgress({ iteration, loss }) === false) return 'callback';
-    if (plan.targetLoss !== undefined && loss <= plan.targetLoss) return 'targetLoss';
-    if (plan.signal?.aborted) return 'aborted';
-    return null;
   }
 
   /**
@@ -838,9 +852,8 @@ export class RNN {
    * taken before the update of its batch. `targetLoss` and `onProgress` are checked after each
    * epoch, `signal` before each batch. iRprop+ compares the loss of each batch with the previous
    * batch's: with batches of different sequences that is noisy, so it is best used with one batch
-   * of all the data. The data must not change while fit runs (from a callback, or between the
-   * slices of fitAsync): a changed sequence is refused when fit reaches it, with the error a bad
-   * one would have got.
+   * of all the data. The data is read once, when fit is called: changing it afterwards (from a
+   * callback, or while fitAsync runs) does not change the training.
    *
    * @example
    * const text = textDataset('hello world, hello wasm', 8);
@@ -848,12 +861,12 @@ export class RNN {
    * rnn.fit(text.sequences, { epochs: 100, optimizer: 'adam', learningRate: 0.01, carryState: true });
    */
   fit(data: ArrayLike<Example>, options: FitOptions): TrainResult {
-    return runToEnd(this.fitRun('RNN.fit', data, options));
+    return runToEnd(this.#fitRun('RNN.fit', data, options));
   }
 
   /**
    * `fit`, yielding to the event loop every few milliseconds. Other calls on the model (but
-   * getParams and getHiddenState) throw until it settles.
+   * getParams, getTensors and getHiddenState) throw until it settles.
    *
    * @example
    * const text = textDataset('hello world, hello wasm', 8);
@@ -863,85 +876,29 @@ export class RNN {
    */
   fitAsync(data: ArrayLike<Example>, options: FitOptions): Promise<TrainResult> {
     try {
-      return runInSlices(this.fitRun('RNN.fitAsync', data, options));
+      return runInSlices(this.#fitRun('RNN.fitAsync', data, options));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  private fitRun(where: string, data: ArrayLike<Example>, options: FitOptions): Run {
-    this.assertIdle(where);
-    const lengths = checkExamples(where, data, this.inputDim, this.outputDim);
-    const longest = lengths.reduce((a, b) => Math.max(a, b), 0);
+  #fitRun(where: string, data: unknown, options: FitOptions): Run {
+    this.#assertIdle(where);
+    const examples = readExamples(where, data, this.#spec);
     const plan = checkFitOptions(where, options);
     const random = plan.shuffle ? makeRandom(where, plan.seed) : null;
-    this.ensureCapacity(where, longest);
-    return this.fitLoop(where, data, lengths, plan, random);
-  }
-
-  private fitLoop(where: string, examples: ArrayLike<Example>, lengths: number[], plan: FitPlan, random: (() => number) | null): Run {
-    const { data } = this.core;
-    const { Wxh, P, backup, hs, H, stepLoss } = this.L;
-    const n = examples.length;
-    const order = Array.from({ length: n }, (_, k) => k);
-    const losses = new Float64Array(plan.epochs);
-    data.copyWithin(backup, Wxh, Wxh + P);
-    let epoch = 0, start = 0, sum = 0;
-    return this.startRun(where, (deadline) => {
-      while (epoch < plan.epochs) {
-        if (start === 0) {
-          if (random !== null) shuffle(order, random);
-          this.startFrom();
-          sum = 0;
-        }
-        while (start < n) {
-          if (plan.signal?.aborted) return result(losses, epoch, 'aborted');
-          const end = Math.min(start + plan.batchSize, n);
-          let batchLoss = 0;
-          for (let k = start; k < end; k++) {
-            const { xs, targets } = recheckExample(where, order[k], examples[order[k]], lengths[order[k]], this.inputDim, this.outputDim);
-            const T = xs.length;
-            if (plan.carryState && this.steps > 0) data.copyWithin(hs, hs + this.steps * H, hs + (this.steps + 1) * H);
-            else data.fill(0, hs, hs + H);
-            this.steps = 0;
-            this.writeInputs(xs, 0);
-            this.writeTargets(targets);
-            this.core.forward(0, T);
-            this.steps = T;
-            const loss = this.core.loss(T);
-            if (!Number.isFinite(loss)) {
-              return this.diverged(losses, epoch);
-            }
-            batchLoss += loss;
-            this.core.backward(T, k > start);
-          }
-          sum += batchLoss;
-          data.copyWithin(backup, Wxh, Wxh + P);
-          if (end - start > 1) this.core.scaleGrads(1 / (end - start));
-          data[stepLoss] = batchLoss / (end - start);
-          if (!applyOptimizer(this.core, plan.optimizer)) {
-            return this.diverged(losses, epoch);
-          }
-          start = end;
-          if (deadline !== Infinity && performance.now() >= deadline) return null;
-        }
-        const loss = sum / n;
-        losses[epoch] = loss;
-        if (plan.printEvery !== undefined && epoch % plan.printEvery === 0) console.log(`Epoch ${epoch}: loss ${loss}`);
-        const stop = this.progress(plan, epoch, loss);
-        if (stop !== null) return result(losses, epoch + 1, stop);
-        epoch++;
-        start = 0;
-      }
-      return result(losses, plan.epochs, 'iterations');
-    });
+    this.#model.reserve(where, examples.lengths.reduce((a, b) => Math.max(a, b), 0));
+    return this.#busyWhile(where, fitRun(this.#model, examples, plan, random));
   }
 
   /**
-   * Generates `length` classes, feeding each one back as a one-hot input (so inputDim must equal
-   * outputDim), from a zero hidden state or `options.hiddenState`, first feeding `start`. Each
-   * class is drawn from softmax(logits / temperature) (default 1: the model's own probabilities;
-   * lower is greedier) with seedrandom(`options.seed`). The history then holds the steps run.
+   * Generates `length` classes, feeding each one back as the next input (its one-hot vector, or
+   * its id for index inputs; so inputDim must equal outputDim), from a zero hidden state or
+   * `options.hiddenState`, first feeding `start`. Each class is drawn from
+   * softmax(logits / temperature) (default 1: the model's own probabilities; lower is greedier;
+   * a temperature so small that every scaled logit but the largest underflows draws the most
+   * probable class) with seedrandom(`options.seed`), using the library's own exp, so the same
+   * seed draws the same classes on every engine. The history then holds the steps run.
    *
    * @example
    * const ids = rnn.sample(text.encode('h')[0], 20, { temperature: 0.8, seed: 1 });
@@ -949,97 +906,69 @@ export class RNN {
    */
   sample(start: number, length: number, options: { temperature?: number; seed?: Seed; hiddenState?: Vector } = {}): number[] {
     const where = 'RNN.sample';
-    this.assertIdle(where);
+    this.#assertIdle(where);
     const { inputDim: I, outputDim: O } = this;
     if (I !== O) throw new RangeError(`${where}: feeding samples back needs inputDim = outputDim, got ${I} and ${O}`);
     checkInteger(where, 'start', start, 0, O - 1);
     checkInteger(where, 'length', length, 0);
-    checkOptionKeys(where, options, ['temperature', 'seed', 'hiddenState']);
-    const temperature = options.temperature === undefined ? 1 : checkRate(where, 'options.temperature', options.temperature);
+    const o = checkOptionKeys(where, options, ['temperature', 'seed', 'hiddenState']);
+    const temperature = o.temperature === undefined ? 1 : checkRate(where, 'options.temperature', o.temperature);
     if (temperature === 0) throw new RangeError(`${where}: options.temperature must be positive, got 0`);
-    if (options.hiddenState !== undefined) checkVector(where, 'options.hiddenState', options.hiddenState, this.hiddenDim, 'hiddenDim');
-    const random = makeRandom(where, options.seed);
-    this.ensureCapacity(where, length);
-    this.startFrom(options.hiddenState);
-    const x = new Float64Array(I);
+    const state = o.hiddenState === undefined ? undefined : this.#readState(where, 'options.hiddenState', o.hiddenState);
+    const random = makeRandom(where, o.seed as Seed | undefined);
+    const model = this.#model;
+    model.reserve(where, length);
+    model.startFrom(state);
+    const index = this.#spec.input === 'index';
+    const x = new Float64Array(index ? 1 : I);
     const weights = new Float64Array(O);
     const out: number[] = [];
     let current = start;
     for (let t = 0; t < length; t++) {
-      x.fill(0);
-      x[current] = 1;
-      this.writeInputs([x], t);
-      this.core.forward(t, t + 1);
-      this.steps = t + 1;
-      const { data } = this.core;
-      const logp = this.L.logps + t * O;
-      let max = -Infinity;
-      for (let i = 0; i < O; i++) max = Math.max(max, data[logp + i] / temperature);
-      let total = 0;
-      for (let i = 0; i < O; i++) total += weights[i] = Math.exp(data[logp + i] / temperature - max);
-      let u = random() * total;
-      current = O - 1;
-      for (let i = 0; i < O; i++) {
-        u -= weights[i];
-        if (u < 0) {
-          current = i;
-          break;
-        }
+      if (index) x[0] = current;
+      else {
+        x.fill(0);
+        x[current] = 1;
       }
+      model.writeInputs(x, t);
+      model.forward(t, t + 1);
+      current = draw(model.data, this.#logps(t), O, temperature, random, weights);
       out.push(current);
     }
     return out;
   }
 
-  private print(targets: ArrayLike<number>, loss: number): void {
-    const predictions = Array.from({ length: this.steps }, (_, t) => this.predictionAt(t));
-    console.log(`Predictions: [${predictions.join(', ')}] vs targets: [${Array.from(targets).join(', ')}]`);
-    console.log(`Loss: ${loss}`);
+  /** Where step t's log-probabilities are. */
+  #logps(t: number): number {
+    return this.#model.plan.head.logps + t * this.outputDim;
   }
-}
-
-function result(losses: Float64Array, iterations: number, stopped: TrainResult['stopped']): TrainResult {
-  const kept = losses.slice(0, iterations);
-  return { iterations, loss: iterations > 0 ? kept[iterations - 1] : NaN, losses: kept, stopped };
-}
-
-/** Fisher-Yates, in place. */
-function shuffle(order: number[], random: () => number): void {
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-}
-
-/** Where a run of train is. */
-interface TrainState {
-  T: number;
-  targets: ArrayLike<number>;
-  plan: Schedule & { iterations: number };
-  i: number;
-  losses: Float64Array;
-  checksProgress: boolean;
 }
 
 /**
- * Training in progress: `step` runs it until it ends (returning its result) or until
- * performance.now() passes `deadline` (returning null, to be called again).
+ * One class drawn from softmax(logp / temperature), with the portable exp: the weights
+ * exp(logp_i / temperature - max) are summed in class order and a uniform draw times their sum
+ * picks the first class whose running sum passes it. When no scaled logit is finite (a
+ * temperature so small that they all underflow to -Infinity) it is the most probable class.
  */
-interface Run {
-  step(deadline: number): TrainResult | null;
-}
-
-function runToEnd(run: Run): TrainResult {
-  return run.step(Infinity) as TrainResult;
-}
-
-/** How long training runs before it yields to the event loop. */
-const SLICE_MS = 10;
-
-async function runInSlices(run: Run): Promise<TrainResult> {
-  for (;;) {
-    const done = run.step(performance.now() + SLICE_MS);
-    if (done !== null) return done;
-    await new Promise((resolve) => setTimeout(resolve, 0));
+function draw(m: Float64Array, logp: number, O: number, temperature: number, random: () => number, weights: Float64Array): number {
+  let max = -Infinity, best = 0;
+  for (let i = 0; i < O; i++) {
+    const z = m[logp + i] / temperature;
+    if (z > max) {
+      max = z;
+      best = i;
+    }
   }
+  if (!Number.isFinite(max)) {
+    for (let i = 1; i < O; i++) if (m[logp + i] > m[logp + best]) best = i;
+    return best;
+  }
+  let total = 0;
+  for (let i = 0; i < O; i++) total += weights[i] = exp(m[logp + i] / temperature - max);
+  let u = random() * total;
+  for (let i = 0; i < O; i++) {
+    u -= weights[i];
+    if (u < 0) return i;
+  }
+  return O - 1;
 }

@@ -1,215 +1,183 @@
-// The options of train and fit, their checks, and what training returns.
-import { checkArrayLike, checkInteger, checkOptionKeys, checkSequence, checkTargets, isArrayLike, show } from './errors.js';
-import { resolveOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
-import type { Seed } from './random.js';
+// Training over a model: the loops of train and fit, stopping, and the one divergence policy (put
+// back the parameters of the last finite loss, empty the optimiser state). The facade checks the
+// arguments and calls these once; a run can go to its end or in slices (the async forms).
+import type { Examples } from './inputs.js';
+import type { Model } from './model.js';
+import type { FitPlan, Schedule, TrainResult } from './training-options.js';
 
 /**
- * How training went: the loss of every iteration and why it stopped.
- *
- * @example
- * const { stopped, iterations, loss }: TrainResult = rnn.train(xs, targets, { iterations: 100 });
+ * Training in progress: `step` runs it until it ends (returning its result) or until
+ * performance.now() passes `deadline` (returning null, to be called again).
  */
-export interface TrainResult {
-  /** Iterations (epochs, for `fit`) whose loss was recorded: `losses.length`. */
-  iterations: number;
-  /** The last entry of `losses` (NaN when none was recorded). */
-  loss: number;
-  /** The loss of every iteration (for `fit`, of every epoch: the mean over its sequences). */
-  losses: Float64Array;
-  /**
-   * 'iterations': all ran. 'targetLoss': the loss reached `targetLoss`. 'callback': `onProgress`
-   * returned false. 'aborted': `signal` was aborted. 'diverged': the loss or a weight stopped being
-   * finite: the weights were put back to those of the last finite iteration and the optimiser's
-   * state was emptied (the next update starts it afresh).
-   */
-  stopped: 'iterations' | 'targetLoss' | 'callback' | 'aborted' | 'diverged';
+export interface Run {
+  step(deadline: number): TrainResult | null;
 }
 
 /**
- * What `onProgress` is told after each iteration (each epoch, for `fit`).
- *
- * @example
- * rnn.train(xs, targets, { iterations: 100, onProgress: ({ iteration, loss }: Progress) => console.log(iteration, loss) });
+ * The loss of every iteration (epoch) so far, in a buffer that grows as they come: a run asked for
+ * 2e8 iterations that stops after one holds one number, not 1.6 GB.
  */
-export interface Progress {
-  iteration: number;
-  loss: number;
-}
+class Losses {
+  #values = new Float64Array(64);
+  #count = 0;
 
-/**
- * Options of `train`: how long, which optimiser, and when to stop.
- *
- * @example
- * const options: TrainOptions = { iterations: 1000, optimizer: 'adam', learningRate: 0.01, clip: 5, targetLoss: 0.01 };
- */
-export interface TrainOptions {
-  /** How many iterations (each resets the history, runs the sequence and updates once). */
-  iterations: number;
-  /** Defaults per optimiser: see DEFAULT_LEARNING_RATES. For the Rprop family, the initial step. */
-  learningRate?: number;
-  /** Default 'rprop'. */
-  optimizer?: OptimizerName;
-  /** For 'momentum': default 0.9. */
-  momentum?: number;
-  /** For 'adam': defaults 0.9, 0.999 and 1e-8. */
-  beta1?: number;
-  beta2?: number;
-  eps?: number;
-  /** Clip every gradient element to [-clip, clip] before the update. */
-  clip?: number;
-  /** Stop once the loss is at or below this. */
-  targetLoss?: number;
-  /** Print progress every this many iterations. */
-  printEvery?: number;
-  /** Called after each iteration's loss; returning false stops training. */
-  onProgress?: (progress: Progress) => void | boolean;
-  /** Aborting it stops training before the next iteration. */
-  signal?: AbortSignal;
-}
-
-/**
- * Options of `fit`: those of `train` but `iterations`, and how to go through the data.
- *
- * @example
- * const options: FitOptions = { epochs: 20, batchSize: 4, shuffle: true, seed: 1, optimizer: 'adam' };
- */
-export interface FitOptions extends Omit<TrainOptions, 'iterations'> {
-  /** Passes over the data. */
-  epochs: number;
-  /** Sequences per update; the batch's gradient is the mean of theirs. Default 1. */
-  batchSize?: number;
-  /** Shuffle the sequences at every epoch (default false), with `seed`. */
-  shuffle?: boolean;
-  /** seedrandom seed for shuffling. */
-  seed?: Seed;
-  /**
-   * Carry the hidden state from each sequence to the next, as consecutive chunks of one stream
-   * (truncated backpropagation through time, as min-char-rnn trains); it restarts from zero at
-   * each epoch. Needs batchSize 1 and no shuffling. Default false.
-   */
-  carryState?: boolean;
-}
-
-/**
- * One training sequence for `fit`.
- *
- * @example
- * const example: Example = { xs: [[1, 0], [0, 1]], targets: [1, 0] };
- */
-export interface Example {
-  xs: ArrayLike<ArrayLike<number>>;
-  targets: ArrayLike<number>;
-}
-
-/** Checked options shared by train and fit. */
-export interface Schedule {
-  optimizer: Optimizer;
-  targetLoss?: number;
-  printEvery?: number;
-  onProgress?: (progress: Progress) => void | boolean;
-  signal?: AbortSignal;
-}
-
-const SCHEDULE_KEYS = ['learningRate', 'optimizer', 'momentum', 'beta1', 'beta2', 'eps', 'clip', 'targetLoss', 'printEvery', 'onProgress', 'signal'];
-
-
-function checkSchedule(where: string, o: Record<string, unknown>): Schedule {
-  const optimizer = resolveOptimizer(where, o);
-  const schedule: Schedule = { optimizer };
-  if (o.targetLoss !== undefined) {
-    if (typeof o.targetLoss !== 'number' || Number.isNaN(o.targetLoss)) {
-      throw new TypeError(`${where}: options.targetLoss must be a number, got ${show(o.targetLoss)}`);
+  push(loss: number): void {
+    if (this.#count === this.#values.length) {
+      const grown = new Float64Array(2 * this.#count);
+      grown.set(this.#values);
+      this.#values = grown;
     }
-    schedule.targetLoss = o.targetLoss;
+    this.#values[this.#count++] = loss;
   }
-  if (o.printEvery !== undefined) schedule.printEvery = checkInteger(where, 'options.printEvery', o.printEvery, 1);
-  if (o.onProgress !== undefined) {
-    if (typeof o.onProgress !== 'function') throw new TypeError(`${where}: options.onProgress must be a function, got ${show(o.onProgress)}`);
-    schedule.onProgress = o.onProgress as Schedule['onProgress'];
+
+  result(stopped: TrainResult['stopped']): TrainResult {
+    const losses = this.#values.slice(0, this.#count);
+    return { iterations: this.#count, loss: this.#count > 0 ? losses[this.#count - 1] : NaN, losses, stopped };
   }
-  if (o.signal !== undefined) {
-    const signal = o.signal as { aborted?: unknown };
-    if (typeof signal !== 'object' || signal === null || typeof signal.aborted !== 'boolean') {
-      throw new TypeError(`${where}: options.signal must be an AbortSignal, got ${show(o.signal)}`);
-    }
-    schedule.signal = o.signal as AbortSignal;
-  }
-  return schedule;
 }
 
-export function checkTrainOptions(where: string, options: unknown): Schedule & { iterations: number } {
-  const o = checkOptionKeys(where, options, ['iterations', ...SCHEDULE_KEYS]);
-  if (o.iterations === undefined) throw new TypeError(`${where}: options.iterations is required`);
-  const iterations = checkInteger(where, 'options.iterations', o.iterations, 0);
-  return { ...checkSchedule(where, o), iterations };
+/** Tells onProgress, then says whether to stop here (before this iteration's update). */
+function progress(plan: Schedule, iteration: number, loss: number): TrainResult['stopped'] | null {
+  if (plan.onProgress !== undefined && plan.onProgress({ iteration, loss }) === false) return 'callback';
+  if (plan.targetLoss !== undefined && loss <= plan.targetLoss) return 'targetLoss';
+  if (plan.signal?.aborted) return 'aborted';
+  return null;
 }
 
-export interface FitPlan extends Schedule {
-  epochs: number;
-  batchSize: number;
-  shuffle: boolean;
-  seed?: Seed;
-  carryState: boolean;
+function print(model: Model, targets: Float64Array, loss: number): void {
+  const predictions = Array.from({ length: model.steps }, (_, t) => model.prediction(t));
+  console.log(`Predictions: [${predictions.join(', ')}] vs targets: [${Array.from(targets).join(', ')}]`);
+  console.log(`Loss: ${loss}`);
 }
 
-export function checkFitOptions(where: string, options: unknown): FitPlan {
-  const o = checkOptionKeys(where, options, ['epochs', 'batchSize', 'shuffle', 'seed', 'carryState', ...SCHEDULE_KEYS]);
-  if (o.epochs === undefined) throw new TypeError(`${where}: options.epochs is required`);
-  const epochs = checkInteger(where, 'options.epochs', o.epochs, 0);
-  const batchSize = o.batchSize === undefined ? 1 : checkInteger(where, 'options.batchSize', o.batchSize, 1);
-  const flag = (key: string): boolean => {
-    if (o[key] === undefined) return false;
-    if (typeof o[key] !== 'boolean') throw new TypeError(`${where}: options.${key} must be a boolean, got ${show(o[key])}`);
-    return o[key] as boolean;
+/**
+ * `iterations` of: reset the history, run the sequence (checked copies of its inputs and
+ * targets), take the loss, backpropagate, update once.
+ */
+export function trainRun(model: Model, xs: Float64Array, targets: Float64Array, plan: Schedule & { iterations: number }): Run {
+  const T = targets.length / model.plan.targetWidth;
+  model.startFrom();
+  model.writeInputs(xs, 0);
+  model.writeTargets(targets);
+  model.saveBackup();
+  const losses = new Losses();
+  const { iterations } = plan;
+  // Only call progress when there is something to tell or check: passing the loss to a call that
+  // is not inlined boxes it, an allocation per iteration.
+  const checksProgress = plan.onProgress !== undefined || plan.targetLoss !== undefined || plan.signal !== undefined;
+  let i = 0;
+  return {
+    step: (deadline) => {
+      while (i < iterations) {
+        if (plan.signal?.aborted) return losses.result('aborted');
+        model.forward(0, T);
+        const loss = model.loss();
+        if (!Number.isFinite(loss)) {
+          model.rollBack(); // the weights of the last finite loss are in the backup
+          return losses.result('diverged');
+        }
+        losses.push(loss);
+        if (plan.printEvery !== undefined && i % plan.printEvery === 0) print(model, targets, loss);
+        if (checksProgress) {
+          const stop = progress(plan, i, loss);
+          if (stop !== null) return losses.result(stop);
+        }
+        model.saveBackup();
+        model.backward(false);
+        model.data[model.plan.stepLoss] = loss;
+        if (!model.update(plan.optimizer)) {
+          model.rollBack();
+          return losses.result('diverged');
+        }
+        i++;
+        if (deadline !== Infinity && performance.now() >= deadline) return null;
+      }
+      return losses.result('iterations');
+    },
   };
-  const shuffle = flag('shuffle'), carryState = flag('carryState');
-  if (carryState && (shuffle || batchSize !== 1)) {
-    throw new RangeError(`${where}: options.carryState needs batchSize 1 and shuffle false, got batchSize ${batchSize} and shuffle ${shuffle}`);
-  }
-  return { ...checkSchedule(where, o), epochs, batchSize, shuffle, seed: o.seed as Seed | undefined, carryState };
 }
 
-/** Checks one example of `fit`'s data; returns its length. */
-function checkExample(where: string, k: number, e: unknown, inputDim: number, outputDim: number): number {
-  if (typeof e !== 'object' || e === null) {
-    throw new TypeError(`${where}: data[${k}] must be an object { xs, targets }, got ${show(e)}`);
+/** Fisher-Yates, in place. */
+function shuffle(order: number[], random: () => number): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
   }
-  const { xs: rawXs, targets } = e as Partial<Example>;
-  const xs = checkSequence(where, `data[${k}].xs`, rawXs, inputDim);
-  if (xs.length === 0) throw new RangeError(`${where}: data[${k}].xs must have at least one step, got length 0`);
-  checkTargets(where, `data[${k}].targets`, targets, xs.length, outputDim);
-  return xs.length;
-}
-
-/** Checks every example of `fit`'s data; returns each one's length. */
-export function checkExamples(where: string, data: unknown, inputDim: number, outputDim: number): number[] {
-  const examples = checkArrayLike(where, 'data', data);
-  if (examples.length === 0) throw new RangeError(`${where}: data must hold at least one sequence, got length 0`);
-  return Array.from({ length: examples.length }, (_, k) => checkExample(where, k, examples[k], inputDim, outputDim));
-}
-
-/** Whether an example is still what `checkExamples` accepted, with `length` steps: checked quickly, with no message built. */
-function unchanged(e: unknown, length: number, inputDim: number, outputDim: number): boolean {
-  if (typeof e !== 'object' || e === null) return false;
-  const { xs, targets } = e as Example;
-  if (!isArrayLike(xs) || !isArrayLike(targets) || xs.length !== length || targets.length !== length) return false;
-  for (let t = 0; t < length; t++) {
-    const x = xs[t];
-    if (!isArrayLike(x) || x.length !== inputDim) return false;
-    for (let j = 0; j < inputDim; j++) if (typeof x[j] !== 'number' || !Number.isFinite(x[j])) return false;
-    const c = targets[t];
-    if (!Number.isInteger(c) || c < 0 || c >= outputDim) return false;
-  }
-  return true;
 }
 
 /**
- * Checks again, as `fit` reaches it, an example that `checkExamples` accepted with `length`
- * steps: the caller may change its data while `fitAsync` runs, or from a callback. A changed
- * example gets the same error as a bad one would have, or a RangeError if only its length changed.
+ * `epochs` passes over the examples (read once by the facade), a batch of `batchSize` of them per
+ * update with the mean of their gradients; each epoch's loss is the mean of its sequences'.
  */
-export function recheckExample(where: string, k: number, e: unknown, length: number, inputDim: number, outputDim: number): Example {
-  if (unchanged(e, length, inputDim, outputDim)) return e as Example;
-  const now = checkExample(`${where} (data changed while training)`, k, e, inputDim, outputDim);
-  throw new RangeError(`${where}: data[${k}] changed while training: it had ${length} steps, now ${now}`);
+export function fitRun(model: Model, examples: Examples, plan: FitPlan, random: (() => number) | null): Run {
+  const n = examples.lengths.length;
+  const order = Array.from({ length: n }, (_, k) => k);
+  const losses = new Losses();
+  model.saveBackup();
+  let epoch = 0, start = 0, sum = 0;
+  return {
+    step: (deadline) => {
+      while (epoch < plan.epochs) {
+        if (start === 0) {
+          if (random !== null) shuffle(order, random);
+          model.startFrom();
+          sum = 0;
+        }
+        while (start < n) {
+          if (plan.signal?.aborted) return losses.result('aborted');
+          const end = Math.min(start + plan.batchSize, n);
+          let batchLoss = 0;
+          for (let k = start; k < end; k++) {
+            const e = order[k];
+            const T = examples.lengths[e];
+            if (plan.carryState && model.steps > 0) model.carryState();
+            else model.startFrom();
+            model.writeInputs(examples.xs, 0, examples.starts[e], T);
+            model.writeTargets(examples.targets, examples.starts[e], T);
+            model.forward(0, T);
+            const loss = model.loss();
+            if (!Number.isFinite(loss)) {
+              model.rollBack();
+              return losses.result('diverged');
+            }
+            batchLoss += loss;
+            model.backward(k > start);
+          }
+          sum += batchLoss;
+          model.saveBackup();
+          if (end - start > 1) model.scaleGrads(1 / (end - start));
+          model.data[model.plan.stepLoss] = batchLoss / (end - start);
+          if (!model.update(plan.optimizer)) {
+            model.rollBack();
+            return losses.result('diverged');
+          }
+          start = end;
+          if (deadline !== Infinity && performance.now() >= deadline) return null;
+        }
+        const loss = sum / n;
+        losses.push(loss);
+        if (plan.printEvery !== undefined && epoch % plan.printEvery === 0) console.log(`Epoch ${epoch}: loss ${loss}`);
+        const stop = progress(plan, epoch, loss);
+        if (stop !== null) return losses.result(stop);
+        epoch++;
+        start = 0;
+      }
+      return losses.result('iterations');
+    },
+  };
+}
+
+export function runToEnd(run: Run): TrainResult {
+  return run.step(Infinity) as TrainResult;
+}
+
+/** How long training runs before it yields to the event loop. */
+const SLICE_MS = 10;
+
+export async function runInSlices(run: Run): Promise<TrainResult> {
+  for (;;) {
+    const done = run.step(performance.now() + SLICE_MS);
+    if (done !== null) return done;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
 }

@@ -2,10 +2,8 @@
 // and sequences: outputs, loss, gradients, every update, and the weights after long training.
 import { describe, expect, it } from 'vitest';
 import { OPTIMIZERS, textDataset, type RNN } from '../src/index.js';
-import { BACKENDS, bitDifference, create, lcg, randomSequence, randomTargets } from './helpers.js';
+import { BACKENDS, bitDifference, create, GRADS, lcg, PARAMS, randomSequence, randomTargets } from './helpers.js';
 
-const PARAMS = ['Wxh', 'Whh', 'Why', 'bh', 'by'] as const;
-const GRADS = ['dWxh', 'dWhh', 'dWhy', 'dbh', 'dby'] as const;
 
 // Sizes cover every remainder mod 4 of the dot products' lengths (I and H), on both sides of 4.
 const CASES = Array.from({ length: 12 }, (_, k) => {

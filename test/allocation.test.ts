@@ -1,32 +1,41 @@
-// Memory: the size of a model's block is the formula the README gives, every region is 16-byte
+// Memory: the size of a notebook model's block is the formula the README gives, every region is 16-byte
 // aligned, and training allocates nothing per iteration, neither in wasm memory nor in JS.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { WasmBackend } from '../src/backends/wasm.js';
-import { computeLayout, OPT_INFO_SIZE, parameterCount } from '../src/layout.js';
+import { ARGS_SIZE } from '../src/kernels.js';
+import { OPT_INFO_SIZE, plan } from '../src/plan.js';
+import { notebookSpec } from '../src/spec.js';
 import type { RNN } from '../src/index.js';
 import { create, lcg, randomSequence, randomTargets } from './helpers.js';
+import { backendOf } from './internals.js';
 
 /** Regions that start aligned (up to one float64 of padding each), and pads inside the state. */
-const MAX_PADDING = 18;
+const MAX_PADDING = 20;
 
 const SIZES = [[1, 1, 1, 1], [3, 5, 3, 16], [3, 50, 3, 16], [7, 33, 5, 40], [64, 256, 64, 64]];
 
-describe('layout', () => {
+describe('the plan of the notebook model', () => {
   it.each(SIZES)('I=%i H=%i O=%i C=%i: the README formula, and aligned regions', (I, H, O, C) => {
-    const L = computeLayout(I, H, O, C);
-    const P = parameterCount(I, H, O);
-    const formula = 9 * P + 2 * OPT_INFO_SIZE + O + 2 * H + 1 + (C + 1) * H + 2 * C * O + C * I + C;
-    expect(L.size - formula).toBeGreaterThanOrEqual(0);
-    expect(L.size - formula).toBeLessThanOrEqual(MAX_PADDING);
-    for (const region of ['Wxh', 'opt0', 'opt1', 'opt2', 'optInfo', 'backup', 'dWxh', 'dy', 'dh', 'dhNext', 'hs', 'logps', 'ps', 'xs', 'targets'] as const) {
-      expect(L[region] % 2, region).toBe(0);
-    }
-    // The parameters and their gradients are P contiguous numbers each.
-    expect([L.Whh - L.Wxh, L.Why - L.Whh, L.bh - L.Why, L.by - L.bh]).toEqual([H * I, H * H, O * H, H]);
-    expect([L.dWhh - L.dWxh, L.dWhy - L.dWhh, L.dbh - L.dWhy, L.dby - L.dbh]).toEqual([H * I, H * H, O * H, H]);
+    const p = plan(notebookSpec(I, H, O), C);
+    const P = H * I + H * H + O * H + H + O;
+    expect(p.P).toBe(P);
+    const formula = 9 * P + 2 * OPT_INFO_SIZE + ARGS_SIZE + 1 + 2 * H + O + (C + 1) * H + C * H + 2 * C * O + C * I + C;
+    expect(p.size - formula).toBeGreaterThanOrEqual(0);
+    expect(p.size - formula).toBeLessThanOrEqual(MAX_PADDING);
+    const [cell] = p.cells;
+    const regions = {
+      params: p.params, opt0: p.opt0, opt1: p.opt1, opt2: p.opt2, optInfo: p.optInfo, backup: p.backup, grads: p.grads, args: p.args,
+      dh: cell.dh, dhNext: cell.dhNext, dy: p.head.dy, xs: p.xs, hs: cell.hs, dhs: cell.dhs, logps: p.head.logps, ys: p.ys, targets: p.targets,
+    };
+    for (const [name, offset] of Object.entries(regions)) expect(offset % 2, name).toBe(0);
+    // The parameters and their gradients are P contiguous numbers each, in the notebook's order.
+    expect(p.tensors.map((t) => [t.name, t.at - p.params, t.gradAt - p.grads])).toEqual([
+      ['rnn.weight_ih_l0', 0, 0], ['rnn.weight_hh_l0', H * I, H * I], ['fc.weight', H * I + H * H, H * I + H * H],
+      ['rnn.bias_ih_l0', H * I + H * H + O * H, H * I + H * H + O * H], ['fc.bias', P - O, P - O],
+    ]);
   });
 });
 
@@ -41,10 +50,10 @@ describe.each(['wasm-simd', 'wasm-scalar'] as const)('training on %s allocates n
 
   it('in wasm: the memory does not grow, and the core has no allocator', async () => {
     const { rnn, train } = await task();
-    const backend = (rnn as unknown as { core: WasmBackend }).core;
+    const backend = backendOf(rnn) as WasmBackend;
     train(1); // the first run makes room for the sequence
     const bytes = backend.memoryBytes;
-    expect(bytes).toBeLessThanOrEqual(8 * backend.layout.size + 2 * 65536); // the block, the static data, rounding up to a page
+    expect(bytes).toBeLessThanOrEqual(8 * backend.plan.size + 2 * 65536); // the block, the static data, rounding up to a page
     train(2000);
     expect(backend.memoryBytes).toBe(bytes);
     // The stub runtime's allocator is linked only if some kernel allocates.

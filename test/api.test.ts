@@ -2,9 +2,9 @@
 // models side by side.
 import { describe, expect, it, vi } from 'vitest';
 import { RNN } from '../src/index.js';
-import { BACKENDS, backendNameOf, create, lcg, randomSequence, randomTargets } from './helpers.js';
+import { backendNameOf, BACKENDS, bits, create, lcg, PARAMS, randomSequence, randomTargets } from './helpers.js';
+import { backendOf, modelOf } from './internals.js';
 
-const bits = (a: ArrayLike<number>): string => Buffer.from(Float64Array.from(a).buffer).toString('hex');
 
 describe.each(BACKENDS)('RNN on %s', (backend) => {
   it('reports its sizes and backend', async () => {
@@ -179,14 +179,14 @@ describe.each(BACKENDS)('RNN on %s', (backend) => {
     clean.train(xs, targets, 3, 0.01);
     const rnn = await create(backend, 2, 4, 2, { seed: 6 });
     // Stand in for an overflow: the fourth update reports a non-finite weight after corrupting it.
-    const core = (rnn as unknown as { core: { rprop(lr: number): boolean; data: Float64Array; layout: { Whh: number } } }).core;
-    const rprop = core.rprop.bind(core);
+    const core = backendOf(rnn);
+    const call = core.call.bind(core);
     let calls = 0;
-    core.rprop = (lr) => {
-      const ok = rprop(lr);
-      if (++calls < 4) return ok;
-      core.data[core.layout.Whh] = NaN;
-      return false;
+    core.call = (kernel, record, a, b) => {
+      const ok = call(kernel, record, a, b);
+      if (kernel !== 'rprop' || ++calls < 4) return ok;
+      core.data[(modelOf(rnn).tensor('rnn.weight_hh_l0') as { at: number }).at] = NaN;
+      return 0;
     };
     const result = rnn.train(xs, targets, 10, 0.01);
     expect(result.stopped).toBe('diverged');
@@ -199,7 +199,7 @@ describe('backends', () => {
   it('the same seed gives the same initial weights on wasm and ts, to the bit', async () => {
     const wasm = await RNN.create(4, 9, 2, { seed: 'same' });
     const ts = await RNN.create(4, 9, 2, { seed: 'same', backend: 'ts' });
-    for (const name of ['Wxh', 'Whh', 'Why', 'bh', 'by'] as const) {
+    for (const name of PARAMS) {
       expect(bits(wasm.getParams()[name])).toBe(bits(ts.getParams()[name]));
     }
   });

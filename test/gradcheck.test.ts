@@ -1,7 +1,7 @@
 // backward against central finite differences of loss, on random nets of several shapes.
 import { describe, expect, it } from 'vitest';
 import type { Gradients, Params, RNN } from '../src/index.js';
-import { BACKENDS, create, lcg, randomSequence, randomTargets, relativeDifference } from './helpers.js';
+import { BACKENDS, create, lcg, PARAMS, randomSequence, randomTargets, relativeDifference } from './helpers.js';
 
 const SHAPES = [
   { I: 1, H: 1, O: 2, T: 1 },
@@ -50,7 +50,7 @@ describe.each(BACKENDS)('gradient check on %s', (backend) => {
       const targets = randomTargets(random, T, O);
       rnn.forward(xs);
       const grads: Gradients = rnn.backward(xs, targets);
-      for (const name of ['Wxh', 'Whh', 'Why', 'bh', 'by'] as const) {
+      for (const name of PARAMS) {
         const analytic = grads[`d${name}`];
         const numeric = numericGradient(rnn, xs, targets, name);
         expect(relativeDifference(analytic, numeric), name).toBeLessThan(TOLERANCE);

@@ -76,3 +76,39 @@ export function replaceSafetensorsHeader(bytes: Uint8Array, headerLength: number
   out.set(bytes.subarray(8 + headerLength), 8 + json.length);
   return out;
 }
+
+/** The notebook's five parameters, and their gradients, in block order. */
+export const PARAMS = ['Wxh', 'Whh', 'Why', 'bh', 'by'] as const;
+export const GRADS = ['dWxh', 'dWhh', 'dWhy', 'dbh', 'dby'] as const;
+
+/** The bits of an array of float64s, as hex, for comparing to the bit (so -0 differs from 0). */
+export function bits(a: ArrayLike<number>): string {
+  return Buffer.from(Float64Array.from(a).buffer).toString('hex');
+}
+
+/** Every parameter of a model, in block order, as one array. */
+export function flat(rnn: RNN): number[] {
+  return Object.values(rnn.getTensors()).flatMap((v) => [...v]);
+}
+
+/** The bits of every parameter of a model. */
+export function paramBits(rnn: RNN): string {
+  return bits(flat(rnn));
+}
+
+/**
+ * The model shapes the conformance suite runs over, beside the notebook model: stacked layers and
+ * token-id inputs. Each has a name for the test titles and the options that make it.
+ */
+export const SPECS: readonly { name: string; options: RNNOptions }[] = [
+  { name: 'notebook', options: {} },
+  { name: '2 layers', options: { layers: 2 } },
+  { name: '3 layers', options: { layers: 3 } },
+  { name: 'index input', options: { input: 'index' } },
+  { name: '2 layers, index input', options: { layers: 2, input: 'index' } },
+];
+
+/** A random sequence of T inputs for a model: vectors, or ids for index input. */
+export function randomInputs(random: () => number, T: number, I: number, options: RNNOptions): number[][] | number[] {
+  return options.input === 'index' ? randomTargets(random, T, I) : randomSequence(random, T, I);
+}

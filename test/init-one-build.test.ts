@@ -2,12 +2,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { init, RNN } from '../src/index.js';
 import type { WasmBackend } from '../src/backends/wasm.js';
+import { backendOf } from './internals.js';
 
 describe('init with one build', () => {
   it('after init("scalar") alone, a model without wasmBuild runs on the scalar build', async () => {
     await init('scalar');
     const rnn = new RNN(3, 5, 3, { seed: 1 });
-    expect((rnn as unknown as { core: WasmBackend }).core.build).toBe('scalar');
+    expect((backendOf(rnn) as WasmBackend).build).toBe('scalar');
     expect(rnn.forwardOneStep([1, 0, 0])).toHaveLength(3);
   });
 

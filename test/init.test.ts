@@ -2,6 +2,7 @@
 // graph, so the core is not compiled yet when it starts.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { init, RNN } from '../src/index.js';
+import { notebookSpec } from '../src/spec.js';
 
 describe('init', () => {
   it('new RNN with the wasm backend before init() says what to do', () => {
@@ -44,13 +45,13 @@ describe('choosing a build', () => {
     const { compileCore, WasmBackend } = await fresh();
     expect(await compileCore()).toBe('simd');
     expect(validate).toHaveBeenCalledTimes(1);
-    expect(new WasmBackend(3, 5, 3, 4).build).toBe('simd');
+    expect(new WasmBackend(notebookSpec(3, 5, 3), 4).build).toBe('simd');
   });
 
   it('falls back to the scalar build where it does not', async () => {
     vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
     const { compileCore, WasmBackend } = await fresh();
     expect(await compileCore()).toBe('scalar');
-    expect(new WasmBackend(3, 5, 3, 4).build).toBe('scalar');
+    expect(new WasmBackend(notebookSpec(3, 5, 3), 4).build).toBe('scalar');
   });
 });

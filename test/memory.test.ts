@@ -3,7 +3,7 @@
 // checked is that memory stays bounded, not how fast anything runs.
 import { describe, expect, it } from 'vitest';
 import { RNN, init, OPTIMIZERS } from '../src/index.js';
-import { BACKENDS, create, lcg, randomSequence, randomTargets } from './helpers.js';
+import { BACKENDS, bits, create, flat, lcg, randomSequence, randomTargets } from './helpers.js';
 import { backendOf } from './internals.js';
 
 const MiB = 2 ** 20;
@@ -16,8 +16,6 @@ function settledMemory(): NodeJS.MemoryUsage {
   return process.memoryUsage();
 }
 
-const bits = (a: ArrayLike<number>): string => Buffer.from(Float64Array.from(a).buffer).toString('hex');
-const flat = (rnn: RNN): number[] => Object.values(rnn.getParams()).flatMap((v) => [...v]);
 
 describe.each(BACKENDS)('dispose on %s', (backend) => {
   it('frees the model; every later call throws a clear error; disposing again is harmless', async () => {

@@ -2,7 +2,8 @@
 // stopped, and every malformed or hostile file refused with a clear error.
 import { describe, expect, it } from 'vitest';
 import { OPTIMIZERS, RNN, type ModelFile } from '../src/index.js';
-import { computeLayout, OPT_INFO, OPT_INFO_SIZE, OPTIMIZER_SLOTS } from '../src/layout.js';
+import { OPT_INFO, OPT_INFO_SIZE, OPTIMIZER_SLOTS, plan } from '../src/plan.js';
+import { notebookSpec } from '../src/spec.js';
 import { BACKENDS, backendNameOf, create, lcg, randomSequence, randomTargets } from './helpers.js';
 
 const I = 3, H = 6, O = 4, T = 9;
@@ -33,10 +34,10 @@ const reload = async (rnn: RNN, backend = rnn.backend): Promise<RNN> => RNN.from
 
 describe('optimiser slots', () => {
   it('OPTIMIZER_SLOTS and OPT_INFO cover the whole optimiser state, which the files save', () => {
-    const L = computeLayout(I, H, O, 4);
+    const L = plan(notebookSpec(I, H, O), 4);
     const starts = OPTIMIZER_SLOTS.map((slot) => L[slot]).sort((a, b) => a - b);
-    starts.forEach((start, k) => expect(start).toBe(L.Wxh + (k + 1) * L.P));
-    expect(L.optInfo).toBe(L.Wxh + (OPTIMIZER_SLOTS.length + 1) * L.P);
+    starts.forEach((start, k) => expect(start).toBe(L.params + (k + 1) * L.P));
+    expect(L.optInfo).toBe(L.params + (OPTIMIZER_SLOTS.length + 1) * L.P);
     expect(L.stateSize).toBe((OPTIMIZER_SLOTS.length + 1) * L.P + OPT_INFO_SIZE);
     // optInfo's last number is padding: no entry of OPT_INFO uses it.
     expect(Math.max(...Object.values(OPT_INFO))).toBeLessThan(OPT_INFO_SIZE);

@@ -3,7 +3,7 @@
 // on a flip, within [1e-6, 50].
 import { describe, expect, it } from 'vitest';
 import type { Gradients, RNN } from '../src/index.js';
-import { BACKENDS, create, lcg, randomSequence, randomTargets } from './helpers.js';
+import { BACKENDS, create, flat, lcg, randomSequence, randomTargets } from './helpers.js';
 
 /** A 1-1-2 net has 7 parameters: Wxh, Whh, Why (2), bh, by (2), in this flat order. */
 function grads(g: number[]): Gradients {
@@ -11,16 +11,11 @@ function grads(g: number[]): Gradients {
   return { dWxh: f([g[0]]), dWhh: f([g[1]]), dWhy: f(g.slice(2, 4)), dbh: f([g[4]]), dby: f(g.slice(5, 7)) };
 }
 
-function flatParams(rnn: RNN): number[] {
-  const p = rnn.getParams();
-  return [...p.Wxh, ...p.Whh, ...p.Why, ...p.bh, ...p.by];
-}
-
 /** Applies one Rprop step and returns how far each of the 7 parameters moved. */
 function moves(rnn: RNN, g: number[], lr: number): number[] {
-  const before = flatParams(rnn);
+  const before = flat(rnn);
   rnn.updateRprop(grads(g), lr);
-  return flatParams(rnn).map((v, i) => v - before[i]);
+  return flat(rnn).map((v, i) => v - before[i]);
 }
 
 function expectMoves(actual: number[], expected: number[]): void {

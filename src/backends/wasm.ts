@@ -3,39 +3,18 @@
 // other's views, and a model's memory is freed by the garbage collector with the model.
 import { instantiateSync } from '@assemblyscript/loader';
 import type { Backend } from '../backend.js';
-import { computeLayout, relocate, type Layout } from '../layout.js';
+import type { KernelName } from '../kernels.js';
+import { plan, RECORD_FIELDS, relocate, type Plan } from '../plan.js';
+import type { ModelSpec } from '../spec.js';
 import { loadWasm } from '#wasm-bytes';
 
-interface CoreExports extends Record<string, unknown> {
+type Kernel = (record: number, a: number, b: number) => number;
+
+type CoreExports = Record<KernelName, Kernel> & {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  forward(layout: number, t0: number, t1: number): void;
-  loss(layout: number, T: number): number;
-  backward(layout: number, T: number, accumulate: number): void;
-  clip(layout: number, c: number): void;
-  scaleGrads(layout: number, s: number): void;
-  sgd(layout: number, lr: number): number;
-  momentum(layout: number, lr: number, mu: number): number;
-  adagrad(layout: number, lr: number): number;
-  adam(layout: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): number;
-  rprop(layout: number, lr: number): number;
-  irpropPlus(layout: number, lr: number, lossRose: number): number;
-  rpropNotebook(layout: number, lr: number): number;
-}
+};
 
-/**
- * The fields of assembly/layout.ts's Layout struct, in its order, each 4 bytes wide: first the
- * sizes, then the byte addresses of the buffers.
- */
-const SIZE_FIELDS = ['I', 'H', 'O', 'P'] as const;
-const ADDRESS_FIELDS = [
-  'Wxh', 'Whh', 'Why', 'bh', 'by',
-  'dWxh', 'dWhh', 'dWhy', 'dbh', 'dby',
-  'opt0', 'opt1', 'opt2',
-  'dy', 'dh', 'dhNext',
-  'hs', 'logps', 'ps', 'xs', 'targets',
-] as const;
-const STRUCT_BYTES = 4 * (SIZE_FIELDS.length + ADDRESS_FIELDS.length);
 const PAGE_BYTES = 65536;
 const ALIGN = 16;
 
@@ -105,126 +84,96 @@ export function compileCore(build?: WasmBuild): Promise<WasmBuild> {
   return promise;
 }
 
-export function isCoreCompiled(build?: WasmBuild): boolean {
-  return build === undefined ? preferred !== undefined : compiled.has(build);
-}
-
 const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
+
+/** Bytes of one record: its fields, each 4 bytes wide. */
+function recordBytes(kind: keyof typeof RECORD_FIELDS): number {
+  return 4 * (RECORD_FIELDS[kind].sizes.length + RECORD_FIELDS[kind].addresses.length);
+}
 
 export class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
   readonly build: WasmBuild;
-  layout: Layout;
+  plan: Plan;
   data: Float64Array;
   private core: CoreExports;
-  /** Byte address of the Layout struct, then of the block. */
-  private readonly struct: number;
+  /** Byte address of each record of the plan, then of the block. */
+  private readonly addresses: number[];
   private readonly block: number;
 
   /**
    * Instantiates synchronously: call `compileCore(build)` first. Without a build, the one
    * `compileCore()` chose, or else whichever one has been compiled.
    */
-  constructor(I: number, H: number, O: number, capacity: number, build: WasmBuild | undefined = preferred ?? compiled.keys().next().value) {
+  constructor(spec: ModelSpec, capacity: number, build: WasmBuild | undefined = preferred ?? compiled.keys().next().value) {
     const module = build === undefined ? undefined : compiled.get(build);
     if (build === undefined || module === undefined) {
       const call = build === undefined ? 'init()' : `init('${build}')`;
       throw new Error(`rnn-wasm: the wasm core is not compiled yet: await ${call} first, or use 'await RNN.create(...)'`);
     }
     this.build = build;
-    const reused = pools[build].pop();
-    this.core = reused ?? instantiateSync<CoreExports>(module, {}).exports;
-    this.struct = align(this.core.heapBase());
-    this.block = align(this.struct + STRUCT_BYTES);
-    this.layout = computeLayout(I, H, O, capacity);
-    this.data = this.map(this.layout);
-    if (reused !== undefined) this.data.fill(0); // a fresh memory is zeros; a reused one must be too
+    this.plan = plan(spec, capacity);
+    this.core = pools[build].pop() ?? instantiateSync<CoreExports>(module, {}).exports;
+    let at = align(this.core.heapBase());
+    this.addresses = this.plan.recordKinds.map((kind) => {
+      const address = at;
+      at = align(at + recordBytes(kind));
+      return address;
+    });
+    this.block = at;
+    this.data = this.map(this.plan);
   }
 
   /**
-   * Gives the instance back to the pool (or to the garbage collector) and drops every reference
-   * to it. The facade makes sure nothing calls this backend afterwards.
+   * Wipes the instance's memory past the module's own data and gives the instance back to the
+   * pool (or to the garbage collector), dropping every reference to it, so that the next model
+   * to take it starts from zeros and can read nothing of this one. The model makes sure nothing
+   * calls this backend afterwards.
    */
   dispose(): void {
     const pool = pools[this.build];
-    if (pool.length < POOL_SIZE && this.core.memory.buffer.byteLength <= POOL_MAX_BYTES) pool.push(this.core);
+    const { buffer } = this.core.memory;
+    if (pool.length < POOL_SIZE && buffer.byteLength <= POOL_MAX_BYTES) {
+      const heap = this.core.heapBase();
+      new Uint8Array(buffer, heap, buffer.byteLength - heap).fill(0);
+      pool.push(this.core);
+    }
     this.core = null as unknown as CoreExports;
     this.data = new Float64Array(0);
   }
 
-  /** Makes the memory big enough for `layout`, rebuilds the view (a grow detaches every view) and writes the struct. */
-  private map(layout: Layout): Float64Array {
+  /** Makes the memory big enough for `p`, rebuilds the view (a grow detaches every view) and writes the records. */
+  private map(p: Plan): Float64Array {
     const { memory } = this.core;
-    const needed = this.block + 8 * layout.size;
+    const needed = this.block + 8 * p.size;
     if (needed > memory.buffer.byteLength) {
       memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE_BYTES));
     }
-    const struct = new Uint32Array(memory.buffer, this.struct, STRUCT_BYTES / 4);
-    let k = 0;
-    for (const field of SIZE_FIELDS) struct[k++] = layout[field];
-    for (const field of ADDRESS_FIELDS) struct[k++] = this.block + 8 * layout[field];
-    return new Float64Array(memory.buffer, this.block, layout.size);
+    p.records.forEach((record, r) => {
+      const fields = RECORD_FIELDS[p.recordKinds[r]];
+      const struct = new Uint32Array(memory.buffer, this.addresses[r], recordBytes(p.recordKinds[r]) / 4);
+      let k = 0;
+      for (const field of fields.sizes) struct[k++] = record[field];
+      for (const field of fields.addresses) struct[k++] = record[field] < 0 ? 0 : this.block + 8 * record[field];
+    });
+    return new Float64Array(memory.buffer, this.block, p.size);
   }
 
-  /** Bytes of this model's linear memory: the module's static data, then the block. */
+  /** Bytes of this model's linear memory: the module's static data, the records, then the block. */
   get memoryBytes(): number {
     return this.core.memory.buffer.byteLength;
   }
 
-  reserve(steps: number): void {
-    const from = this.layout;
-    if (steps <= from.capacity) return;
-    const to = computeLayout(from.I, from.H, from.O, steps);
+  reserve(capacity: number): void {
+    const from = this.plan;
+    if (capacity <= from.capacity) return;
+    const to = plan(from.spec, capacity, from.batch);
     this.data = this.map(to);
     relocate(this.data, from, to);
-    this.layout = to;
+    this.plan = to;
   }
 
-  forward(t0: number, t1: number): void {
-    this.core.forward(this.struct, t0, t1);
-  }
-
-  loss(T: number): number {
-    return this.core.loss(this.struct, T);
-  }
-
-  backward(T: number, accumulate: boolean): void {
-    this.core.backward(this.struct, T, accumulate ? 1 : 0);
-  }
-
-  clip(c: number): void {
-    this.core.clip(this.struct, c);
-  }
-
-  scaleGrads(s: number): void {
-    this.core.scaleGrads(this.struct, s);
-  }
-
-  sgd(lr: number): boolean {
-    return this.core.sgd(this.struct, lr) === 1;
-  }
-
-  momentum(lr: number, mu: number): boolean {
-    return this.core.momentum(this.struct, lr, mu) === 1;
-  }
-
-  adagrad(lr: number): boolean {
-    return this.core.adagrad(this.struct, lr) === 1;
-  }
-
-  adam(lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): boolean {
-    return this.core.adam(this.struct, lr, beta1, beta2, eps, c1, c2) === 1;
-  }
-
-  rprop(lr: number): boolean {
-    return this.core.rprop(this.struct, lr) === 1;
-  }
-
-  irpropPlus(lr: number, lossRose: boolean): boolean {
-    return this.core.irpropPlus(this.struct, lr, lossRose ? 1 : 0) === 1;
-  }
-
-  rpropNotebook(lr: number): boolean {
-    return this.core.rpropNotebook(this.struct, lr) === 1;
+  call(kernel: KernelName, record: number, a = 0, b = 0): number {
+    return this.core[kernel](this.addresses[record], a, b);
   }
 }

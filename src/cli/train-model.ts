@@ -4,7 +4,7 @@
 import type { Dataset, TextDataset } from '../datasets.js';
 import { DEFAULT_LEARNING_RATES, OPTIMIZERS, type OptimizerName } from '../optimizers.js';
 import type { RNN } from '../rnn.js';
-import type { TrainResult } from '../training.js';
+import type { TrainResult } from '../training-options.js';
 
 export { DEFAULT_LEARNING_RATES, OPTIMIZERS, type OptimizerName };
 

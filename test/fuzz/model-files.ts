@@ -6,7 +6,8 @@
 // it long.
 import fc from 'fast-check';
 import { RNN, textDataset, type BackendName } from '../../src/index.js';
-import { computeLayout } from '../../src/layout.js';
+import { modelOf } from '../internals.js';
+import { blockBytes } from '../../src/plan.js';
 import { replaceSafetensorsHeader } from '../helpers.js';
 
 /** What a run saw: how many inputs loaded and how many were refused, by error type. */
@@ -153,7 +154,7 @@ function mutateSafetensors(bytes: Uint8Array, m: Mutation): Uint8Array {
 
 /** Bytes a loaded model may use: its block at the capacity a new model has, and some slack. */
 function justified(rnn: RNN): number {
-  return 8 * computeLayout(rnn.inputDim, rnn.hiddenDim, rnn.outputDim, 16).size + 8 * MiB;
+  return blockBytes(modelOf(rnn).spec, 16) + 8 * MiB;
 }
 
 /** Loads an input; checks that it loaded as a usable model or was refused with a documented error. */

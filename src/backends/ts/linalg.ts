@@ -64,3 +64,13 @@ export function matTVecAdd(m: Float64Array, out: number, W: number, v: number, r
 export function outerAdd(m: Float64Array, A: number, u: number, v: number, rows: number, cols: number): void {
   for (let i = 0; i < rows; i++) axpy(m, row(A, i, cols), v, m[u + i], cols);
 }
+
+/** out += column c of W (rows x cols): W times the one-hot vector of c, with the same bits. */
+export function addColumn(m: Float64Array, out: number, W: number, c: number, rows: number, cols: number): void {
+  for (let i = 0; i < rows; i++) m[out + i] += m[W + i * cols + c];
+}
+
+/** Column c of A (rows x cols) += u: A += u onehot(c)^T, with the same bits. */
+export function addToColumn(m: Float64Array, A: number, u: number, c: number, rows: number, cols: number): void {
+  for (let i = 0; i < rows; i++) m[A + i * cols + c] += m[u + i];
+}
