@@ -3,6 +3,7 @@
 import type { Backend } from './backend.js';
 import { checkFinite, show } from './errors.js';
 import { STEP_MAX, STEP_MIN } from './backends/ts/optim.js';
+import { powi } from './backends/ts/mathf.js';
 import { OPT_INFO, OPT_INFO_SIZE } from './layout.js';
 
 /**
@@ -132,7 +133,7 @@ export function applyOptimizer(core: Backend, opt: Optimizer): boolean {
       return core.adagrad(lr);
     case 'adam':
       // The bias corrections are computed here, once, so that both builds use the same bits.
-      return core.adam(lr, opt.beta1, opt.beta2, opt.eps, 1 - opt.beta1 ** t, 1 - opt.beta2 ** t);
+      return core.adam(lr, opt.beta1, opt.beta2, opt.eps, 1 - powi(opt.beta1, t), 1 - powi(opt.beta2, t));
     case 'rprop':
       return core.rprop(lr);
     case 'irprop+': {
