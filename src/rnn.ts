@@ -3,6 +3,7 @@
 import type { Backend, BackendName } from './backend.js';
 import { TsBackend } from './backends/ts/index.js';
 import { compileCore, WasmBackend, type WasmBuild } from './backends/wasm.js';
+import { exp } from './backends/ts/mathf.js';
 import { checkInteger, checkOptionKeys, checkRate, checkSequence, checkTargets, checkVector, show } from './errors.js';
 import { computeLayout, MAX_BLOCK_BYTES, PARAM_NAMES, paramLengths, type Layout, type ParamName } from './layout.js';
 import { checkLoadOptions, decodeModel, encodeModel, loadModel, type ModelFile, type ModelFileOptions } from './model-file.js';
@@ -976,7 +977,7 @@ export class RNN {
       let max = -Infinity;
       for (let i = 0; i < O; i++) max = Math.max(max, data[logp + i] / temperature);
       let total = 0;
-      for (let i = 0; i < O; i++) total += weights[i] = Math.exp(data[logp + i] / temperature - max);
+      for (let i = 0; i < O; i++) total += weights[i] = exp(data[logp + i] / temperature - max);
       let u = random() * total;
       current = O - 1;
       for (let i = 0; i < O; i++) {
