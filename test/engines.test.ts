@@ -109,9 +109,15 @@ function nextAfter(x: number, direction: 1 | -1): number {
   return new Float64Array(words.buffer)[0];
 }
 
+/**
+ * A guard against a hung engine, not a measure: unloaded, each engine takes 1 to 8 s, but a browser
+ * starts far slower on a loaded machine.
+ */
+const ENGINE_TIMEOUT_MS = 600_000;
+
 describe.each(OTHER_ENGINES.map((engine) => [engine.name, engine] as const))('%s', (name, engine) => {
   const note = engine.missing === undefined ? '' : ` (skipped: ${engine.missing})`;
-  it.skipIf(engine.missing !== undefined)(`gives Node's digest on every case and every build${note}`, async () => {
+  it.skipIf(engine.missing !== undefined)(`gives Node's digest on every case and every build${note}`, { timeout: ENGINE_TIMEOUT_MS }, async () => {
     const [node, theirs] = await Promise.all([inNode(), engine.run()]);
     // A build may be missing only where the engine cannot validate SIMD at all.
     for (const build of Object.keys(theirs.unavailable) as Build[]) {

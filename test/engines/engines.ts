@@ -60,8 +60,11 @@ async function runInPage(
   }
 }
 
+// No time limits of the drivers' own: a loaded machine starts a browser slowly, and the test's
+// timeout (see engines.test.ts) is the one guard against a hang.
 async function openChromium() {
   const session = await openPage();
+  session.page.setDefaultTimeout(0);
   return {
     goto: (url: string) => session.page.goto(url),
     evaluate: (script: string) => session.page.evaluate(script),
@@ -71,8 +74,9 @@ async function openChromium() {
 
 async function openFirefox() {
   const { default: puppeteer } = await import('puppeteer-core');
-  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: true });
+  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: true, timeout: 0, protocolTimeout: 0 });
   const page = await browser.newPage();
+  page.setDefaultTimeout(0);
   return {
     goto: (url: string) => page.goto(url),
     evaluate: (script: string) => page.evaluate(script),
