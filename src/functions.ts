@@ -1,16 +1,19 @@
 // The notebook's basic functions, for users and for checking the kernels by hand. The kernels
-// themselves compute softmax in log space (see assembly/forward.ts).
+// themselves compute softmax in log space (see assembly/forward.ts). All of them use the library's
+// portable exp, never the engine's Math.exp, so they give the same bits on every engine.
+import { exp } from './backends/ts/mathf.js';
 import { checkArrayLike, checkFinite } from './errors.js';
 
 /**
- * The logistic function 1 / (1 + e^-x).
+ * The logistic function 1 / (1 + e^-x). Portable: e^-x is the library's own exp (within 1 ulp of
+ * the exact value), so the result has the same bits on every engine.
  *
  * @example
  * sigmoid(0); // 0.5
  */
 export function sigmoid(x: number): number {
   checkFinite('sigmoid', 'x', x);
-  return 1 / (1 + Math.exp(-x));
+  return 1 / (1 + exp(-x));
 }
 
 /**
@@ -33,7 +36,8 @@ function checkLogits(where: string, x: unknown): ArrayLike<number> {
 
 /**
  * The softmax exp(x_i) / sum_j exp(x_j), computed stably by shifting x by its maximum first, so it
- * never overflows.
+ * never overflows. Portable: exp is the library's own, so the result has the same bits on every
+ * engine.
  *
  * @example
  * softmax([0, 1, 2]); // Float64Array [0.0900..., 0.2447..., 0.6652...]
@@ -45,14 +49,14 @@ export function softmax(x: ArrayLike<number>): Float64Array {
   for (let i = 0; i < v.length; i++) max = Math.max(max, v[i]);
   const p = new Float64Array(v.length);
   let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += p[i] = Math.exp(v[i] - max);
+  for (let i = 0; i < v.length; i++) sum += p[i] = exp(v[i] - max);
   for (let i = 0; i < v.length; i++) p[i] /= sum;
   return p;
 }
 
 /**
  * The softmax exactly as written, exp(x_i) / sum_j exp(x_j): overflows to NaN once some x_i
- * exceeds about 709. Kept to show why `softmax` shifts first.
+ * exceeds about 709. Kept to show why `softmax` shifts first. Portable, as `softmax` is.
  *
  * @example
  * softmaxNaive([0, 1, 2]); // Float64Array [0.0900..., 0.2447..., 0.6652...]
@@ -62,7 +66,7 @@ export function softmaxNaive(x: ArrayLike<number>): Float64Array {
   const v = checkLogits('softmaxNaive', x);
   const p = new Float64Array(v.length);
   let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += p[i] = Math.exp(v[i]);
+  for (let i = 0; i < v.length; i++) sum += p[i] = exp(v[i]);
   for (let i = 0; i < v.length; i++) p[i] /= sum;
   return p;
 }

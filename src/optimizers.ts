@@ -3,6 +3,7 @@
 import type { Backend } from './backend.js';
 import { checkFinite, show } from './errors.js';
 import { STEP_MAX, STEP_MIN } from './backends/ts/optim.js';
+import { powi } from './backends/ts/mathf.js';
 import { ARGS } from './kernels.js';
 import { OPT_INFO, OPT_INFO_SIZE, OPTIM } from './plan.js';
 
@@ -141,8 +142,8 @@ export function applyOptimizer(core: Backend, opt: Optimizer): boolean {
       data[args + ARGS.beta1] = opt.beta1;
       data[args + ARGS.beta2] = opt.beta2;
       data[args + ARGS.eps] = opt.eps;
-      data[args + ARGS.c1] = 1 - opt.beta1 ** t;
-      data[args + ARGS.c2] = 1 - opt.beta2 ** t;
+      data[args + ARGS.c1] = 1 - powi(opt.beta1, t);
+      data[args + ARGS.c2] = 1 - powi(opt.beta2, t);
       return core.call('adam', OPTIM) === 1;
     case 'rprop':
       return core.call('rprop', OPTIM) === 1;

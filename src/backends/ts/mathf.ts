@@ -1,6 +1,7 @@
 // The elementary functions the kernels use: one portable implementation, written twice
 // (here and in assembly/mathf.ts) with the same operations in the same order, so that both builds
-// compute the same bits. Engines' Math.tanh and exp and AssemblyScript's (ported from musl)
+// compute the same bits. `powi`, which only the facade uses (Adam's bias corrections are computed
+// once in TS and passed to either build), is here alone. Engines' Math.tanh and exp and AssemblyScript's (ported from musl)
 // differ by a few ulp, so neither is used. Only + - * /, trunc, comparisons and a table of powers
 // of two: every operation is correctly rounded IEEE arithmetic in both languages.
 // Accurate to about 1 ulp; test/mathf.test.ts checks them against mpmath.
@@ -180,4 +181,45 @@ export function log(x: number): number {
   const hfsq = 0.5 * f * f;
   if (k === 0) return f - (hfsq - s * (hfsq + R));
   return k * LN2_HI - ((hfsq - (s * (hfsq + R) + k * LN2_LO)) - f);
+}
+
+/** Veltkamp's splitting constant 2^27 + 1: a * SPLIT splits a double into two 26-bit halves. */
+const SPLIT = 134217729;
+
+/** The rounding error of a * b, exactly: a * b - fl(a * b). see: Dekker 1971, TwoProduct. */
+function productError(a: number, b: number, p: number): number {
+  let t = SPLIT * a;
+  const ah = t - (t - a), al = a - ah;
+  t = SPLIT * b;
+  const bh = t - (t - b), bl = b - bh;
+  return al * bl - (((p - ah * bh) - al * bh) - ah * bl);
+}
+
+/**
+ * x^n for an integer n >= 0, by repeated squaring. Each product's rounding error is kept (found
+ * exactly with + - * alone) and carried along, so the result is within 1 ulp of the exact value
+ * where plain repeated squaring drifts by up to about n/2 ulp. see: Graillat, Langlois and Louvet,
+ * "Accurate floating point product and exponentiation", IEEE Trans. Computers 58 (2009),
+ * CompLogPower. Where a power or its error leaves the range of finite normal doubles (|x^k| above
+ * 2^996, or subnormal), the plain power is returned, as fl(x^n) would be: Infinity, 0 or a
+ * subnormal within a few ulp.
+ */
+export function powi(x: number, n: number): number {
+  let h = 1, l = 0; // the result so far: h + l
+  let sh = x, sl = 0; // x^(2^k): sh + sl
+  while (n > 0) {
+    if (n % 2 === 1) {
+      const p = h * sh;
+      l = l * sh + (h * sl + productError(h, sh, p));
+      h = p;
+    }
+    n = Math.floor(n / 2);
+    if (n > 0) {
+      const q = sh * sh;
+      sl = 2 * sh * sl + productError(sh, sh, q);
+      sh = q;
+    }
+  }
+  // l is NaN where an error term overflowed: h is then infinite (or x was NaN).
+  return l === 0 || l !== l ? h : h + l;
 }
