@@ -2,7 +2,7 @@
 // followed by torch.nn.Linear(H, O), saved as safetensors. torch.nn.RNN has two hidden biases,
 // bias_ih and bias_hh, where this model has one: bh goes to bias_ih and bias_hh is zeros.
 import { MAX_BLOCK_BYTES, computeLayout } from './layout.js';
-import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.js';
+import { decodeSafetensors, encodeSafetensors, type SafetensorsLimits, type Tensor } from './safetensors.js';
 
 interface ParamsIn {
   Wxh: Float64Array;
@@ -19,6 +19,17 @@ interface ParamsIn {
  * TORCH_NAMES[0]; // 'rnn.weight_ih_l0', which holds Wxh
  */
 export const TORCH_NAMES = ['rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'fc.weight', 'fc.bias'] as const;
+
+/**
+ * The most a model's safetensors file can hold, so that the decoder refuses anything beyond it
+ * before parsing it: one tensor per name, and a header of the entries' JSON (a name, a dtype,
+ * two sizes and two offsets of up to 16 digits each: under 160 bytes beyond the name, doubled
+ * for the whitespace other writers put in) plus 64 KiB of metadata.
+ */
+const SAFETENSORS_LIMITS: SafetensorsLimits = {
+  maxTensors: TORCH_NAMES.length,
+  maxHeaderBytes: TORCH_NAMES.reduce((sum, name) => sum + 2 * (name.length + 160), 65_536),
+};
 
 /**
  * The model's parameters as a safetensors file of F64 tensors named as torch's state_dict.
@@ -48,7 +59,7 @@ export function paramsToSafetensors(I: number, H: number, O: number, p: ParamsIn
  * [I, H, O]; // [3, 8, 3]
  */
 export function paramsFromSafetensors(where: string, bytes: unknown): { I: number; H: number; O: number; params: ParamsIn } {
-  const { tensors } = decodeSafetensors(where, bytes);
+  const { tensors } = decodeSafetensors(where, bytes, SAFETENSORS_LIMITS);
   for (const name of tensors.keys()) {
     if (!(TORCH_NAMES as readonly string[]).includes(name)) {
       throw new TypeError(`${where}: unexpected tensor ${name} (expected exactly: ${TORCH_NAMES.join(', ')})`);
