@@ -99,16 +99,12 @@ export interface ModelFileV1 {
 }
 
 /**
- * The shape of a model in a file of version 2: the sizes and the spec options of `RNN`, all of them.
+ * The shape of a model in a file of version 2 beyond its sizes: the spec options of `RNN`, all of them.
  *
  * @example
- * const model: ModelFileModel = { inputDim: 3, hiddenDim: 8, outputDim: 3, cell: 'rnn', layers: 2, input: 'dense', output: 'softmax', outputAt: 'every' };
+ * const model: ModelFileModel = { cell: 'rnn', layers: 2, input: 'dense', output: 'softmax', outputAt: 'every' };
  */
-export interface ModelFileModel extends Required<SpecOptions> {
-  inputDim: number;
-  hiddenDim: number;
-  outputDim: number;
-}
+export type ModelFileModel = Required<SpecOptions>;
 
 /**
  * A model file of version 2: the model's shape, creation options, every tensor by the names of
@@ -121,6 +117,9 @@ export interface ModelFileModel extends Required<SpecOptions> {
 export interface ModelFileV2 {
   format: typeof MODEL_FORMAT;
   version: 2;
+  inputDim: number;
+  hiddenDim: number;
+  outputDim: number;
   model: ModelFileModel;
   options: ModelFileOptions;
   tensors: Record<string, StoredNumber[]>;
@@ -153,7 +152,7 @@ export interface DecodedModel {
 }
 
 const TOP_KEYS_V1 = ['format', 'version', 'inputDim', 'hiddenDim', 'outputDim', 'options', 'params', 'optimizer', 'meta'];
-const TOP_KEYS_V2 = ['format', 'version', 'model', 'options', 'tensors', 'optimizer', 'meta'];
+const TOP_KEYS_V2 = ['format', 'version', 'inputDim', 'hiddenDim', 'outputDim', 'model', 'options', 'tensors', 'optimizer', 'meta'];
 
 function store(v: number): StoredNumber {
   if (Object.is(v, -0)) return '-0';
@@ -190,7 +189,7 @@ export function encodeModel(model: Model, options: ModelFileOptions): ModelFile 
   }
   return {
     format: MODEL_FORMAT, version: 2,
-    model: { inputDim: inputSize, hiddenDim: hiddenSize, outputDim: outputSize, cell, layers, input, output, outputAt },
+    inputDim: inputSize, hiddenDim: hiddenSize, outputDim: outputSize, model: { cell, layers, input, output, outputAt },
     options: fileOptions, tensors: Object.fromEntries(p.tensors.map((t) => [t.name, values(t.name)])), optimizer: { slots, info },
   };
 }
@@ -282,15 +281,15 @@ export function decodeModel(where: string, json: unknown, options?: unknown): De
   }
   const v1 = file.version === 1;
   checkKeys(where, 'json', file, v1 ? TOP_KEYS_V1 : TOP_KEYS_V2);
+  const I = checkDim(where, 'inputDim', file.inputDim), H = checkDim(where, 'hiddenDim', file.hiddenDim), O = checkDim(where, 'outputDim', file.outputDim);
   let spec: ModelSpec;
   if (v1) {
-    spec = notebookSpec(checkDim(where, 'inputDim', file.inputDim), checkDim(where, 'hiddenDim', file.hiddenDim), checkDim(where, 'outputDim', file.outputDim));
+    spec = notebookSpec(I, H, O);
   } else {
     const m = checkObject(where, 'model', file.model);
-    checkKeys(where, 'model', m, ['inputDim', 'hiddenDim', 'outputDim', ...SPEC_OPTION_KEYS]);
+    checkKeys(where, 'model', m, SPEC_OPTION_KEYS);
     for (const key of SPEC_OPTION_KEYS) if (m[key] === undefined) throw new TypeError(`${where}: model.${key} is missing`);
-    spec = resolveSpec(where, checkDim(where, 'model.inputDim', m.inputDim), checkDim(where, 'model.hiddenDim', m.hiddenDim),
-      checkDim(where, 'model.outputDim', m.outputDim), m as SpecOptions, 'model.');
+    spec = resolveSpec(where, I, H, O, m as SpecOptions, 'model.');
   }
   checkBlockSize(where, spec, MIN_CAPACITY);
 

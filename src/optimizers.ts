@@ -198,15 +198,24 @@ export function optimizerStateProblem(
   const notNaN = (v: number): boolean => !Number.isNaN(v);
   const finite = (v: number): boolean => Number.isFinite(v);
   const step = (v: number) => v === 0 || (v >= STEP_MIN && v <= STEP_MAX);
+  // Slots that an update scales and adds a gradient to (momentum's velocity, Adam's first
+  // moment) stay within ±2^500, those it adds a squared gradient to (adagrad's sum, Adam's second
+  // moment) within [0, 2^1000]. Then, with the default settings, every term the next update
+  // computes from them stays finite for any gradient up to 2^500 (about 3e150): Adam's worst,
+  // m / (1 - beta1) / eps, is 2^530 times the learning rate. Training goes beyond these only
+  // through gradients of about 1e145 or more.
+  const LINEAR = 2 ** 500, SQUARES = 2 ** 1000;
+  const linear = (v: number): boolean => Math.abs(v) <= LINEAR; // false for NaN
+  const squares = (v: number): boolean => v >= 0 && v <= SQUARES;
   type Check = [slot: 'opt0' | 'opt1' | 'opt2', what: string, ok: (v: number) => boolean];
   const rules: Record<OptimizerName | 'none', Check[]> = {
     none: [['opt0', 'finite', finite], ['opt1', 'finite', finite], ['opt2', 'finite', finite]],
     'rprop': [['opt0', 'a gradient', notNaN], ['opt1', `0 or a step in [${STEP_MIN}, ${STEP_MAX}]`, step], ['opt2', 'finite', finite]],
     'irprop+': [['opt0', 'a gradient', notNaN], ['opt1', `0 or a step in [${STEP_MIN}, ${STEP_MAX}]`, step], ['opt2', `a change within ±${STEP_MAX}`, (v) => Math.abs(v) <= STEP_MAX]],
     'rprop-notebook': [['opt0', 'a gradient', notNaN], ['opt1', 'a multiplier in [0.01, 100]', (v) => v >= 0.01 && v <= 100], ['opt2', 'finite', finite]],
-    'momentum': [['opt0', 'finite', finite], ['opt1', 'finite', finite], ['opt2', 'finite', finite]],
-    'adagrad': [['opt0', 'a sum of squares (>= 0)', (v) => v >= 0], ['opt1', 'finite', finite], ['opt2', 'finite', finite]],
-    'adam': [['opt0', 'finite', finite], ['opt1', 'a mean of squares (>= 0)', (v) => v >= 0], ['opt2', 'finite', finite]],
+    'momentum': [['opt0', 'a velocity within ±2^500', linear], ['opt1', 'finite', finite], ['opt2', 'finite', finite]],
+    'adagrad': [['opt0', 'a sum of squares in [0, 2^1000]', squares], ['opt1', 'finite', finite], ['opt2', 'finite', finite]],
+    'adam': [['opt0', 'a mean within ±2^500', linear], ['opt1', 'a mean of squares in [0, 2^1000]', squares], ['opt2', 'finite', finite]],
     'sgd': [],
   };
   for (const [slot, what, ok] of rules[owner ?? 'none']) {

@@ -4,8 +4,8 @@
 // is written as zeros (and added to bias_ih when a file is read).
 import type { Model } from './model.js';
 import { checkBlockSize, MIN_CAPACITY } from './plan.js';
-import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.js';
-import { CELLS, INPUTS, resolveSpec, type ModelSpec } from './spec.js';
+import { decodeSafetensors, encodeSafetensors, type SafetensorsLimits, type Tensor } from './safetensors.js';
+import { CELLS, INPUTS, MAX_LAYERS, resolveSpec, type ModelSpec } from './spec.js';
 import { paramTable } from './tensors.js';
 
 /** torch's state_dict names of a model with `layers` recurrent layers, in torch's order. */
@@ -25,6 +25,18 @@ export function torchNames(layers: number): string[] {
  * TORCH_NAMES[0]; // 'rnn.weight_ih_l0', which holds Wxh
  */
 export const TORCH_NAMES = torchNames(1);
+
+/**
+ * The most a model's safetensors file can hold, so that the decoder refuses anything beyond it
+ * before parsing it: one tensor per name of the largest stack, and a header of the entries' JSON
+ * (a name, a dtype, two sizes and two offsets of up to 16 digits each: under 160 bytes beyond the
+ * name, doubled for the whitespace other writers put in) plus 64 KiB of metadata.
+ */
+const LARGEST = torchNames(MAX_LAYERS);
+export const SAFETENSORS_LIMITS: SafetensorsLimits = {
+  maxTensors: LARGEST.length,
+  maxHeaderBytes: LARGEST.reduce((sum, name) => sum + 2 * (name.length + 160), 65_536),
+};
 
 /** The model's tensors as a safetensors file of F64 tensors named and ordered as torch's state_dict. */
 export function modelToSafetensors(model: Model): Uint8Array {
@@ -55,7 +67,7 @@ export function modelToSafetensors(model: Model): Uint8Array {
  * spec.layers; // 1
  */
 export function modelFromSafetensors(where: string, bytes: unknown): { spec: ModelSpec; tensors: Map<string, Float64Array> } {
-  const { tensors, metadata } = decodeSafetensors(where, bytes);
+  const { tensors, metadata } = decodeSafetensors(where, bytes, SAFETENSORS_LIMITS);
   let layers = 0;
   while (tensors.has(`rnn.weight_ih_l${layers}`)) layers++;
   const expected = torchNames(Math.max(layers, 1));

@@ -21,6 +21,18 @@ const MAX_HEADER_BYTES = 100_000_000;
 const DTYPE_BYTES: Record<string, number> = { F64: 8, F32: 4 };
 const METADATA = '__metadata__';
 
+/**
+ * What a caller expects of a file, so that a file far beyond it is refused before it costs much:
+ * the most tensors it may hold, and the largest header (at most the format's 100,000,000 bytes).
+ *
+ * @example
+ * const limits: SafetensorsLimits = { maxTensors: 6, maxHeaderBytes: 65_536 };
+ */
+export interface SafetensorsLimits {
+  maxTensors?: number;
+  maxHeaderBytes?: number;
+}
+
 function product(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
@@ -69,26 +81,55 @@ function isCount(value: unknown): value is number {
 }
 
 /**
+ * Whether the JSON object in `json` has at most `limit` members, counted over its bytes before
+ * it is parsed (and stopping at the first beyond the limit): each member of the outermost object
+ * is one ':' at depth 1 outside strings. UTF-8 continuation bytes are never '"' or '\\', so a byte
+ * scan is exact. Malformed JSON may be miscounted here; JSON.parse refuses it afterwards.
+ */
+function membersWithin(json: Uint8Array, limit: number): boolean {
+  let depth = 0, inString = false, members = 0;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) depth--;
+    else if (c === 0x3a && depth === 1 && ++members > limit) return false;
+  }
+  return true;
+}
+
+/**
  * Reads a safetensors file after checking it whole: the header's length, its JSON, every entry's
  * dtype, shape and offsets, and that the tensors cover the data exactly. Returns the tensors as
  * float64s and the metadata. TypeError for a wrong type or a malformed header, RangeError for a
- * truncated file, an unsupported dtype or inconsistent sizes.
+ * truncated file, an unsupported dtype, inconsistent sizes, or a file beyond `limits` (refused
+ * from its first 8 bytes for the header's length, and before the header is parsed for the count
+ * of tensors).
  *
  * @example
- * const { tensors, metadata } = decodeSafetensors('RNN.fromSafetensors', bytes); // bytes as above
+ * const { tensors, metadata } = decodeSafetensors('RNN.fromSafetensors', bytes, { maxTensors: 1 }); // bytes as above
  * tensors.get('b'); // { shape: [2], data: Float64Array [1, 2] }
  * metadata; // { format: 'pt' }
  */
-export function decodeSafetensors(where: string, bytes: unknown): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
+export function decodeSafetensors(where: string, bytes: unknown, limits: SafetensorsLimits = {}): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
+  const maxHeaderBytes = Math.min(limits.maxHeaderBytes ?? MAX_HEADER_BYTES, MAX_HEADER_BYTES);
+  const maxTensors = limits.maxTensors ?? Infinity;
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`${where}: bytes must be a Uint8Array, got ${show(bytes)}`);
   if (bytes.length < 8) throw new RangeError(`${where}: the file is truncated: ${bytes.length} bytes, fewer than the 8 of the header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getBigUint64(0, true);
-  if (headerLength > BigInt(MAX_HEADER_BYTES)) {
-    throw new RangeError(`${where}: the header length is ${headerLength} bytes, more than the limit of ${MAX_HEADER_BYTES}`);
+  if (headerLength > BigInt(maxHeaderBytes)) {
+    throw new RangeError(`${where}: the header length is ${headerLength} bytes, more than the limit of ${maxHeaderBytes}`);
   }
   const N = Number(headerLength);
   if (8 + N > bytes.length) throw new RangeError(`${where}: the file is truncated: its header needs ${8 + N} bytes, the file has ${bytes.length}`);
+  // One member more than the tensors, for __metadata__.
+  if (!membersWithin(bytes.subarray(8, 8 + N), maxTensors + 1)) {
+    throw new RangeError(`${where}: the header holds more than ${maxTensors} tensors, the most this file may have`);
+  }
 
   let header: unknown;
   try {
@@ -106,14 +147,17 @@ export function decodeSafetensors(where: string, bytes: unknown): { tensors: Map
       if (!isPlainObject(entry)) throw new TypeError(`${where}: ${METADATA} must be an object of strings, got ${show(entry)}`);
       for (const [key, value] of Object.entries(entry)) {
         if (typeof value !== 'string') throw new TypeError(`${where}: ${METADATA}.${key} must be a string, got ${show(value)}`);
-        metadata[key] = value;
+        // Defined, not assigned: a key named __proto__ would otherwise set the prototype.
+        Object.defineProperty(metadata, key, { value, enumerable: true, writable: true, configurable: true });
       }
       continue;
     }
+    if (entries.length === maxTensors) throw new RangeError(`${where}: the header holds more than ${maxTensors} tensors, the most this file may have`);
     if (!isPlainObject(entry)) throw new TypeError(`${where}: tensor ${name} must be an object, got ${show(entry)}`);
     const { dtype, shape, data_offsets: offsets } = entry;
     if (typeof dtype !== 'string') throw new TypeError(`${where}: tensor ${name}: dtype must be a string, got ${show(dtype)}`);
-    if (!(dtype in DTYPE_BYTES)) throw new RangeError(`${where}: tensor ${name}: dtype ${dtype} is not supported (supported: ${Object.keys(DTYPE_BYTES).join(', ')})`);
+    // An own property: `in` would also accept inherited names such as 'constructor'.
+    if (!Object.hasOwn(DTYPE_BYTES, dtype)) throw new RangeError(`${where}: tensor ${name}: dtype ${dtype} is not supported (supported: ${Object.keys(DTYPE_BYTES).join(', ')})`);
     if (!Array.isArray(shape) || !shape.every(isCount)) {
       throw new TypeError(`${where}: tensor ${name}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
     }

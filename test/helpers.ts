@@ -67,9 +67,9 @@ export function randomTargets(random: () => number, T: number, O: number): numbe
 }
 
 
-/** A safetensors file with its header replaced by `header` (as JSON) and its data kept. */
-export function replaceSafetensorsHeader(bytes: Uint8Array, headerLength: number, header: unknown): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(header));
+/** A safetensors file with its header replaced by `header` (as JSON, or the text of the JSON) and its data kept. */
+export function replaceSafetensorsHeader(bytes: Uint8Array, headerLength: number, header: unknown, { asText = false } = {}): Uint8Array {
+  const json = new TextEncoder().encode(asText ? String(header) : JSON.stringify(header));
   const out = new Uint8Array(8 + json.length + bytes.length - 8 - headerLength);
   new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
   out.set(json, 8);

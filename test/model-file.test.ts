@@ -182,11 +182,16 @@ describe('bad model files', () => {
     ['a negative step count', edit((f) => { f.optimizer.info.steps = -7; }), RangeError, /optimizer.info.steps must be a whole number, got -7/],
     ['an unknown optimiser code', edit((f) => { f.optimizer.info.optimizer = 3.5; }), RangeError, /optimizer.info.optimizer must be 0 \(none\) or the code of a stateful optimiser .*got 3.5/],
     ['plain SGD as the owner', edit((f) => { f.optimizer.info.optimizer = 1; }), RangeError, /optimizer.info.optimizer must be 0 \(none\) or the code/],
-    ["a negative second moment for adam", edit((f) => { f.optimizer.info.optimizer = 4; f.optimizer.slots.opt1[5] = -1; }), RangeError, /optimizer.slots.opt1\[5\] must be a mean of squares \(>= 0\) for adam, got -1/],
+    ["a negative second moment for adam", edit((f) => { f.optimizer.info.optimizer = 4; f.optimizer.slots.opt1[5] = -1; }), RangeError, /optimizer.slots.opt1\[5\] must be a mean of squares in \[0, 2\^1000\] for adam, got -1/],
     ['an Rprop step beyond 50', edit((f) => { f.optimizer.info.optimizer = 5; f.optimizer.slots.opt1[0] = 51; }), RangeError, /optimizer.slots.opt1\[0\] must be 0 or a step in \[0.000001, 50\] for rprop, got 51/],
     ['a NaN gradient in the state', edit((f) => { f.optimizer.info.optimizer = 6; f.optimizer.slots.opt0[2] = 'NaN'; }), RangeError, /optimizer.slots.opt0\[2\] must be a gradient for irprop\+, got NaN/],
     ['a multiplier out of the notebook\'s range', edit((f) => { f.optimizer.info.optimizer = 7; f.optimizer.slots.opt1.fill(1); f.optimizer.slots.opt1[1] = 0.001; }), RangeError, /optimizer.slots.opt1\[1\] must be a multiplier in \[0.01, 100\] for rprop-notebook, got 0.001/],
     ['-Infinity as the last loss', edit((f) => { f.optimizer.info.lastLoss = '-Infinity'; }), RangeError, /optimizer.info.lastLoss must be a number or Infinity, got -Infinity/],
+    // State no training produces, which would make the next update overflow.
+    ['an adagrad memory of Infinity', edit((f) => { f.optimizer.info.optimizer = 3; f.optimizer.slots.opt0[4] = 'Infinity'; }), RangeError, /optimizer.slots.opt0\[4\] must be a sum of squares in \[0, 2\^1000\] for adagrad, got Infinity/],
+    ['a momentum velocity of 1e308', edit((f) => { f.optimizer.info.optimizer = 2; f.optimizer.slots.opt0[1] = -1e308; }), RangeError, /optimizer.slots.opt0\[1\] must be a velocity within ±2\^500 for momentum, got -1e\+308/],
+    ['an Adam first moment that overflows the next step', edit((f) => { f.optimizer.info.optimizer = 4; f.optimizer.slots.opt0[0] = 1e308; }), RangeError, /optimizer.slots.opt0\[0\] must be a mean within ±2\^500 for adam, got 1e\+308/],
+    ['an Adam second moment beyond 2^1000', edit((f) => { f.optimizer.info.optimizer = 4; f.optimizer.slots.opt1[2] = 1e305; }), RangeError, /optimizer.slots.opt1\[2\] must be a mean of squares in \[0, 2\^1000\] for adam, got 1e\+305/],
   ];
 
   it.each(CASES)('%s', async (_, json, type, message, options) => {
@@ -197,5 +202,22 @@ describe('bad model files', () => {
 
   it('the good file of these cases loads', async () => {
     await expect(RNN.fromJSON(text(), { backend: 'ts' })).resolves.toBeInstanceOf(RNN);
+  });
+
+  // The bounds are where the next update stops being finite: state at them loads, and a step of
+  // its optimiser with the default settings keeps every weight finite.
+  it.each([
+    ['momentum', 2, { opt0: 2 ** 500 }],
+    ['adagrad', 3, { opt0: 2 ** 1000 }],
+    ['adam', 4, { opt0: -(2 ** 500), opt1: 0 }],
+    ['adam', 4, { opt0: 2 ** 500, opt1: 2 ** 1000 }],
+  ] as const)('%s state at its bounds loads and trains a step that stays finite', async (optimizer, code, values) => {
+    const f = good() as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    f.optimizer.info = { optimizer: code, steps: 1, lastLoss: 'Infinity' };
+    for (const [slot, value] of Object.entries(values)) f.optimizer.slots[slot].fill(value);
+    const rnn = await RNN.fromJSON(f, { backend: 'ts' });
+    const result = rnn.train([[1, 0], [0, 1]], [0, 1], { iterations: 1, optimizer });
+    expect(result.stopped).toBe('iterations');
+    expect(Object.values(rnn.getParams()).every((p) => p.every(Number.isFinite))).toBe(true);
   });
 });

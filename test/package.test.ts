@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, createServer, type ViteDevServer } from 'vite';
 import webpack from 'webpack';
@@ -16,6 +16,10 @@ import { openPage, requireChromiumInCI, SKIP_REASON, skipNote } from './browser/
 requireChromiumInCI();
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Every file a build wrote under `dist`, relative to it: what its server may answer. */
+const builtFiles = (dist: string): string[] =>
+  readdirSync(dist, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(dist, join(e.parentPath, e.name)));
 const here = join(root, 'test/package');
 let scratch: string;
 let app: string;
@@ -101,7 +105,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`bundlers with no configuration, in c
     const code = assets.filter((name) => name.endsWith('.js')).map((name) => readFileSync(join(app, 'dist/assets', name), 'utf8')).join('\n');
     expect(code).not.toMatch(/node:fs/);
     expect(assets.filter((name) => name.endsWith('.wasm'))).toHaveLength(2); // both builds emitted; the page fetches one
-    const server = await serve({ root: join(app, 'dist'), port: 0, index: '/index.html' });
+    const server = await serve({ root: join(app, 'dist'), files: builtFiles(join(app, 'dist')), port: 0, index: '/index.html' });
     try {
       const { title, result, failed, log } = await runApp(`${server.url}/`);
       expect(title, log).toBe('done');
@@ -147,7 +151,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`bundlers with no configuration, in c
     // webpack emits a classic script, loaded the usual way.
     writeFileSync(join(site, 'dist/index.html'), readFileSync(join(app, 'index.html'), 'utf8')
       .replace('<script type="module" src="./main.js"></script>', '<script defer src="./main.js"></script>'));
-    const server = await serve({ root: join(site, 'dist'), port: 0, index: '/index.html' });
+    const server = await serve({ root: join(site, 'dist'), files: builtFiles(join(site, 'dist')), port: 0, index: '/index.html' });
     try {
       const { title, result, failed, log } = await runApp(`${server.url}/`);
       expect(title, log).toBe('done');

@@ -5,8 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SAFETENSORS_LIMITS } from '../src/pytorch.js';
 import { describe, expect, it } from 'vitest';
 import { RNN } from '../src/index.js';
+import { decodeSafetensors } from '../src/safetensors.js';
 import { BACKENDS, backendNameOf, create, lcg, randomSequence, replaceSafetensorsHeader } from './helpers.js';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url);
@@ -155,12 +157,14 @@ describe('bad safetensors files', () => {
     ['a huge header length', () => { const b = good(); new DataView(b.buffer).setBigUint64(0, 2n ** 62n, true); return b; }, RangeError, /header length is 4611686018427387904 bytes, more than the limit/],
     ['a header that is not JSON', () => { const b = good(); b[8] = 0x5b; b[9] = 0x7b; return b; }, TypeError, /header is not valid UTF-8 JSON/],
     ['an unsupported dtype', withHeader((h) => { h['fc.bias'].dtype = 'BF16'; }), RangeError, /tensor fc.bias: dtype BF16 is not supported \(supported: F64, F32\)/],
+    ['an inherited name as the dtype', withHeader((h) => { h['fc.bias'].dtype = 'constructor'; }), RangeError, /tensor fc.bias: dtype constructor is not supported \(supported: F64, F32\)/],
+    ['a header longer than a model\'s can be', withHeader((h) => { h.__metadata__ = { notes: 'x'.repeat(200_000) }; }), RangeError, new RegExp(`the header length is 200\\d{3} bytes, more than the limit of ${SAFETENSORS_LIMITS.maxHeaderBytes}$`)],
     ['offsets that disagree with the shape', withHeader((h) => { h['fc.bias'].shape = [3]; }), RangeError, /tensor fc.bias: data_offsets \[\d+, \d+\] must span 24 bytes for shape \[3\] of F64/],
     ['a gap between tensors', withHeader((h) => { h['fc.weight'].data_offsets = h['fc.weight'].data_offsets.map((o: number) => o + 8); h['fc.bias'].data_offsets = h['fc.bias'].data_offsets.map((o: number) => o + 8); }), RangeError, /truncated|without gaps/],
     ['overlapping tensors', withHeader((h) => { h['fc.bias'].data_offsets = h['fc.weight'].data_offsets.map((o: number, i: number) => (i === 0 ? o : o - 32)); }), RangeError, /without gaps or overlaps/],
     ['negative offsets', withHeader((h) => { h['fc.bias'].data_offsets = [-16, 0]; }), TypeError, /data_offsets must be two non-negative integers/],
     ['a missing tensor', withHeader((h) => { delete h['rnn.bias_hh_l0']; }), RangeError, /without gaps or overlaps|cover/],
-    ['an extra tensor', withHeader((h) => { h['rnn.weight_ih_l1'] = { dtype: 'F64', shape: [0], data_offsets: [0, 0] }; }), TypeError, /unexpected tensor rnn.weight_ih_l1 \(expected exactly: rnn.weight_ih_l0, /],
+    ['an extra tensor', withHeader((h) => { h['rnn.weight_ih_l1'] = { dtype: 'F64', shape: [0], data_offsets: [0, 0] }; }), RangeError, /the header holds more than 6 tensors, the most this file may have/],
     ['a tensor renamed', withHeader((h) => { h['linear.bias'] = h['fc.bias']; delete h['fc.bias']; }), TypeError, /unexpected tensor linear.bias/],
     ['shapes that disagree', withHeader((h) => { h['rnn.weight_hh_l0'].shape = [1, 9]; }), RangeError, /tensor rnn.weight_hh_l0 must have shape \[3,3\]/],
     ['a matrix given as a vector', withHeader((h) => { h['fc.weight'].shape = [6]; }), RangeError, /tensor fc.weight must have 2 dimension\(s\), got shape \[6\]/],
@@ -178,7 +182,63 @@ describe('bad safetensors files', () => {
     await expect(RNN.fromSafetensors(good(), { backend: 'ts' })).resolves.toBeInstanceOf(RNN);
   });
 
+  // Such a header took 16 s and 1.46 GB to refuse when every entry was parsed before the names
+  // were checked; now its length alone refuses it.
+  it('a 99.7 MB header of 1.78 million zero-size tensors is refused by its length, before it is read', async () => {
+    const count = 1_780_000;
+    const entries = Array.from({ length: count }, (_, i) => `"${i.toString(36)}":{"dtype":"F64","shape":[0],"data_offsets":[0,0]}`);
+    const json = new TextEncoder().encode(`{${entries.join(',')}}`);
+    expect(json.length).toBe(99_732_397); // within the format's 100,000,000
+    const bytes = new Uint8Array(8 + json.length);
+    new DataView(bytes.buffer).setBigUint64(0, BigInt(json.length), true);
+    bytes.set(json, 8);
+    await expect(RNN.fromSafetensors(bytes, { backend: 'ts' })).rejects.toThrow(new RangeError(`RNN.fromSafetensors: the header length is ${json.length} bytes, more than the limit of ${SAFETENSORS_LIMITS.maxHeaderBytes}`));
+  });
+
   it('a bad backend option is refused', async () => {
     await expect(RNN.fromSafetensors(good(), { backend: 'cuda' } as never)).rejects.toThrow(/options.backend must be 'wasm' or 'ts', got "cuda"/);
   });
+});
+
+describe('decodeSafetensors with limits from its caller', () => {
+  const good = (): Uint8Array => new RNN(2, 3, 2, { backend: 'ts', seed: 1 }).toSafetensors();
+  /** A file of `count` zero-size tensors, its header written as given after them (`tail`). */
+  const zeroSized = (count: number, tail = ''): Uint8Array => {
+    const entries = Array.from({ length: count }, (_, i) => `"t${i}": {"dtype": "F64", "shape": [0], "data_offsets": [0, 0]}`);
+    const json = new TextEncoder().encode(`{"__metadata__": {"a": "b:c"}, ${entries.join(', ')}${tail}}`);
+    const bytes = new Uint8Array(8 + json.length);
+    new DataView(bytes.buffer).setBigUint64(0, BigInt(json.length), true);
+    bytes.set(json, 8);
+    return bytes;
+  };
+
+  it('reads any number of tensors without limits, and refuses one beyond maxTensors', () => {
+    expect(decodeSafetensors('test', zeroSized(1000)).tensors.size).toBe(1000);
+    expect(decodeSafetensors('test', zeroSized(6), { maxTensors: 6 }).tensors.size).toBe(6);
+    expect(() => decodeSafetensors('test', zeroSized(7), { maxTensors: 6 })).toThrow(new RangeError('test: the header holds more than 6 tensors, the most this file may have'));
+  });
+
+  it('counts the tensors before parsing the header: a file beyond the count is refused for it, even if its JSON is broken later', () => {
+    const broken = zeroSized(7, ', "t7": {"dtype": "F64", "shape": [0], "data_offsets": [0, 0] ]]]');
+    expect(() => decodeSafetensors('test', broken)).toThrow(TypeError);
+    expect(() => decodeSafetensors('test', broken, { maxTensors: 6 })).toThrow(/more than 6 tensors/);
+    // Colons and braces inside names and strings are not members.
+    const tricky = zeroSized(2, String.raw`, "t:{\":x": {"dtype": "F64", "shape": [0], "data_offsets": [0, 0]}`);
+    expect(decodeSafetensors('test', tricky, { maxTensors: 3 }).tensors.has('t:{":x')).toBe(true);
+  });
+
+  it('refuses a header longer than maxHeaderBytes from its first 8 bytes', () => {
+    const bytes = zeroSized(50);
+    expect(() => decodeSafetensors('test', bytes, { maxHeaderBytes: 100 })).toThrow(new RangeError(`test: the header length is ${bytes.length - 8} bytes, more than the limit of 100`));
+  });
+
+  it('keeps a metadata key named __proto__ as a key', () => {
+    const bytes = good();
+    const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    const text = Buffer.from(bytes.subarray(8, 8 + n)).toString('utf8').trim().replace('"__metadata__":{', '"__metadata__":{"__proto__":"x",');
+    const { metadata } = decodeSafetensors('test', replaceSafetensorsHeader(bytes, n, text, { asText: true }));
+    expect(Object.getPrototypeOf(metadata)).toBe(Object.prototype);
+    expect(Object.hasOwn(metadata, '__proto__') && metadata.__proto__ === 'x').toBe(true);
+  });
+
 });

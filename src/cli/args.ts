@@ -1,8 +1,5 @@
 // Command-line arguments: node's util.parseArgs, strict, and checked conversions whose errors name
-// the flag, what it takes and what it got.
-import { constants } from 'node:fs';
-import { access, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+// the flag, what it takes and what it got. Reading and writing the files they name is files.ts.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** Bad command-line input: the command prints its message on one line and exits with code 2. */
@@ -82,49 +79,4 @@ export function required(values: Values, flag: string): string {
   const value = values[flag];
   if (typeof value !== 'string') throw new UsageError(`--${flag} is required (see --help)`);
   return value;
-}
-
-/** Reads a file named by a flag; a missing or unreadable file is a usage error. */
-export async function readFileOf(flag: string, path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? (error as Error).message;
-    throw new UsageError(`--${flag}: cannot read ${path} (${code})`);
-  }
-}
-
-/** Parses a JSON file named by a flag. */
-export async function readJsonOf(flag: string, path: string): Promise<unknown> {
-  const text = (await readFileOf(flag, path)).toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--${flag}: ${path} is not valid JSON (${(error as Error).message})`);
-  }
-}
-
-/**
- * Writes a file named by a flag through a temporary file renamed into place, so that an
- * interrupted run never leaves a half-written model.
- */
-export async function writeFileOf(flag: string, path: string, data: string | Uint8Array): Promise<void> {
-  const temporary = `${path}.${process.pid}.tmp`;
-  try {
-    await writeFile(temporary, data);
-    await rename(temporary, path);
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? (error as Error).message;
-    throw new UsageError(`--${flag}: cannot write ${path} (${code})`);
-  }
-}
-
-/** Checks, before a long run, that the file named by a flag can be written later. */
-export async function checkWritable(flag: string, path: string): Promise<void> {
-  try {
-    await access(dirname(path), constants.W_OK);
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? (error as Error).message;
-    throw new UsageError(`--${flag}: cannot write ${path} (${code})`);
-  }
 }

@@ -1,5 +1,6 @@
 // rnn-wasm export: a model file to safetensors, for PyTorch.
-import { checkWritable, required, writeFileOf, type Command, type Values } from './args.js';
+import { required, type Command, type Values } from './args.js';
+import { checkWritable, writeFileOf } from './files.js';
 import { readModel } from './model-io.js';
 
 async function run(values: Values): Promise<void> {

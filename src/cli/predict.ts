@@ -4,9 +4,7 @@ import { show } from '../errors.js';
 import { choice, integer, integerList, required, UsageError, type Command, type Values } from './args.js';
 import { readModel } from './model-io.js';
 import type { CliMeta } from './train.js';
-import { buildTask, readDataFile } from './tasks.js';
-
-const MAX_LENGTH = 1_000_000;
+import { buildTask, maxSteps, readDataFile } from './tasks.js';
 
 /** The sequence to run: from exactly one of the input flags, or else the model's own task. */
 async function sequenceOf(values: Values, inputDim: number, meta: unknown): Promise<{ xs: ArrayLike<ArrayLike<number>>; targets?: number[] }> {
@@ -24,10 +22,11 @@ async function sequenceOf(values: Values, inputDim: number, meta: unknown): Prom
   }
   if (values.pattern !== undefined) {
     const classes = integerList('pattern', values.pattern as string, 0, inputDim - 1);
+    if (classes.length > maxSteps(inputDim)) throw new UsageError(`--pattern must have at most ${maxSteps(inputDim)} classes for a model of ${inputDim} inputs, got ${classes.length}`);
     return { xs: classes.map((c) => Float64Array.from({ length: inputDim }, (_, j) => (j === c ? 1 : 0))) };
   }
   if (values.ones !== undefined) {
-    const T = integer('ones', values.ones as string, 1, MAX_LENGTH);
+    const T = integer('ones', values.ones as string, 1, maxSteps(inputDim));
     return { xs: Array.from({ length: T }, () => new Float64Array(inputDim).fill(1)) };
   }
   let data: Dataset;

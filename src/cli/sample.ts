@@ -14,10 +14,14 @@ async function run(values: Values): Promise<void> {
   const { rnn, meta } = await readModel('model', path, backend);
   const task = (meta as Partial<CliMeta> | undefined)?.task;
   const vocab = task?.task === 'text' ? task.vocab : undefined;
-  if (!Array.isArray(vocab) || vocab.length !== rnn.outputDim || vocab.length !== rnn.inputDim || !vocab.every((c) => typeof c === 'string')) {
-    throw new UsageError(`--model ${path} was not trained with --task text, so it keeps no vocabulary to sample from`);
+  if (!Array.isArray(vocab)) throw new UsageError(`--model ${path} was not trained with --task text, so it keeps no vocabulary to sample from`);
+  // The vocabulary is read from the file, so checked as textDataset makes one: one entry per
+  // class, each a single character, none twice.
+  if (vocab.length !== rnn.outputDim || vocab.length !== rnn.inputDim || !vocab.every((c) => typeof c === 'string' && Array.from(c).length === 1) || new Set(vocab).size !== vocab.length) {
+    throw new UsageError(`--model ${path}: meta.task.vocab must be ${rnn.outputDim} different characters, one per class`);
   }
-  const first = (values.start as string | undefined) ?? (typeof task?.first === 'string' ? task.first : vocab[0]);
+  const kept = typeof task?.first === 'string' && vocab.includes(task.first) ? task.first : vocab[0];
+  const first = (values.start as string | undefined) ?? kept;
   const start = vocab.indexOf(first);
   if (start < 0) throw new UsageError(`--start must be one character of the model's vocabulary, got ${show(first)}`);
   const seed = values.seed as string | undefined;

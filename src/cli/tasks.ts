@@ -1,10 +1,17 @@
 // The training tasks of `rnn-wasm train`: the notebook's three, and a sequence from a JSON file.
 // Each task turns its flags into a spec (plain JSON, kept in the model file's meta so that
 // `train --resume` and `predict` can rebuild the same data) and a spec into a dataset.
+//
+// A spec read back from a model file is untrusted, as the rest of the file is: it must have
+// exactly its task's keys, each within the limits its flag has, and it cannot make the command
+// read a file (a --data or --text task kept in a model file is refused unless the file is named
+// on the command line again). Only specs made by fromFlags here are trusted (FROM_FLAGS).
+import { constants } from 'node:buffer';
 import { relative, resolve } from 'node:path';
 import { constantDataset, identityDataset, periodicDataset, textDataset, type Dataset, type TextDataset } from '../datasets.js';
 import { checkSequence, checkTargets, show } from '../errors.js';
-import { integer, integerList, readFileOf, readJsonOf, UsageError, type OptionSpec, type Values } from './args.js';
+import { integer, integerList, UsageError, type OptionSpec, type Values } from './args.js';
+import { readFileOf, readJsonOf } from './files.js';
 
 /** What a task needs to rebuild its data: `task` names it, the rest are its settings. */
 export type TaskSpec = { task: string } & Record<string, unknown>;
@@ -25,6 +32,10 @@ interface Task {
   help: string;
   /** The flags this task reads, beyond --task. */
   flags: readonly string[];
+  /** The keys of its spec, beyond `task`: a spec from a model file must have exactly these. */
+  keys: readonly string[];
+  /** For a task that reads a file: the flags that name it, which a model file cannot stand in for. */
+  fileFlags?: string;
   /** The spec from the command line, checked. */
   fromFlags(values: Values): TaskSpec | Promise<TaskSpec>;
   /** The data of a spec, from the command line or from a model file (so checked again). */
@@ -44,18 +55,45 @@ export const TASK_OPTIONS: OptionSpec = {
   'seq-length': { type: 'string' },
 };
 
-/** Largest text, as characters times vocabulary: each character becomes a one-hot vector. */
-const MAX_TEXT_CELLS = 2 ** 25;
+/**
+ * The most numbers a task's inputs may hold, steps times width (for text, characters times
+ * kinds): each is a float64 of the dataset, so this bounds its memory to 256 MiB.
+ */
+export const MAX_CELLS = 2 ** 25;
 
 const MAX_LENGTH = 1_000_000;
 const MAX_DIM = 65_536;
+const MAX_SEED_LENGTH = 1000;
+/** A text file's bytes: MAX_CELLS characters of at most 4 bytes each in UTF-8. */
+const MAX_TEXT_BYTES = 4 * MAX_CELLS;
+/** A data file's bytes: the longest string JavaScript can hold, which JSON.parse needs. */
+const MAX_DATA_BYTES = constants.MAX_STRING_LENGTH;
 const DEFAULTS = { length: 10, dim: 3 };
 
+/** The most steps a sequence of vectors of `dim` numbers may have. */
+export function maxSteps(dim: number): number {
+  return Math.min(MAX_LENGTH, Math.floor(MAX_CELLS / dim));
+}
+
+/** Specs made from the command line; any other spec came from a file. */
+const FROM_FLAGS = new WeakSet<TaskSpec>();
+
+function trusted(spec: TaskSpec): TaskSpec {
+  FROM_FLAGS.add(spec);
+  return spec;
+}
+
 function sizes(values: Values): { length: number; dim: number } {
-  return {
-    length: values.length === undefined ? DEFAULTS.length : integer('length', values.length as string, 1, MAX_LENGTH),
-    dim: values.dim === undefined ? DEFAULTS.dim : integer('dim', values.dim as string, 1, MAX_DIM),
-  };
+  const length = values.length === undefined ? DEFAULTS.length : integer('length', values.length as string, 1, MAX_LENGTH);
+  const dim = values.dim === undefined ? DEFAULTS.dim : integer('dim', values.dim as string, 1, MAX_DIM);
+  if (length * dim > MAX_CELLS) throw new UsageError(`--length times --dim must be at most ${MAX_CELLS}, got ${length} x ${dim}`);
+  return { length, dim };
+}
+
+function seedFlag(values: Values): string | number {
+  const seed = (values.seed as string | undefined) ?? 1;
+  if (typeof seed === 'string' && seed.length > MAX_SEED_LENGTH) throw new UsageError(`--seed must have at most ${MAX_SEED_LENGTH} characters, got ${seed.length}`);
+  return seed;
 }
 
 /** A spec's field, checked as an integer in [min, max], for specs read back from model files. */
@@ -67,10 +105,18 @@ function field(spec: TaskSpec, name: string, min: number, max: number): number {
   return v;
 }
 
+/** A spec's length and dim, within the limits of --length and --dim. */
+function specSizes(spec: TaskSpec): { length: number; dim: number } {
+  const length = field(spec, 'length', 1, MAX_LENGTH);
+  const dim = field(spec, 'dim', 1, MAX_DIM);
+  if (length * dim > MAX_CELLS) throw new UsageError(`task ${spec.task}: length times dim must be at most ${MAX_CELLS}, got ${length} x ${dim}`);
+  return { length, dim };
+}
+
 function seedOf(spec: TaskSpec): string | number {
   const { seed } = spec;
-  if (typeof seed !== 'string' && !(typeof seed === 'number' && Number.isFinite(seed))) {
-    throw new UsageError(`task ${spec.task}: seed must be a string or a finite number, got ${show(seed)}`);
+  if (!(typeof seed === 'string' && seed.length <= MAX_SEED_LENGTH) && !(typeof seed === 'number' && Number.isFinite(seed))) {
+    throw new UsageError(`task ${spec.task}: seed must be a string of at most ${MAX_SEED_LENGTH} characters or a finite number, got ${show(seed)}`);
   }
   return seed;
 }
@@ -82,7 +128,7 @@ function seedOf(spec: TaskSpec): string | number {
  * number of classes, defaults to the largest target + 1.
  */
 export async function readDataFile(flag: string, path: string): Promise<TaskData> {
-  const json = await readJsonOf(flag, path);
+  const json = await readJsonOf(flag, path, MAX_DATA_BYTES);
   const where = `--${flag} ${path}`;
   try {
     if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new TypeError(`must hold an object { xs, targets }, got ${show(json)}`);
@@ -92,11 +138,13 @@ export async function readDataFile(flag: string, path: string): Promise<TaskData
     if (!Array.isArray(xs) || xs.length === 0 || xs.length > MAX_LENGTH) throw new RangeError(`xs must be an array of 1 to ${MAX_LENGTH} input vectors, got ${show(xs)}`);
     if (!Array.isArray(xs[0]) || xs[0].length === 0 || xs[0].length > MAX_DIM) throw new RangeError(`xs[0] must be an array of 1 to ${MAX_DIM} numbers, got ${show(xs[0])}`);
     const inputDim = xs[0].length;
+    if (xs.length > maxSteps(inputDim)) throw new RangeError(`xs must have at most ${maxSteps(inputDim)} vectors of ${inputDim} numbers (${MAX_CELLS} numbers in all), got ${xs.length}`);
     checkSequence(where, 'xs', xs, inputDim);
     if (!Array.isArray(targets)) throw new TypeError(`targets must be an array, got ${show(targets)}`);
-    const classes = outputDim === undefined
-      ? Math.max(1, ...targets.map((t) => (Number.isInteger(t) && t >= 0 && t < MAX_DIM ? t + 1 : 1)))
-      : outputDim;
+    // A loop, not Math.max(...targets): a spread of more than about 125k arguments overflows the stack.
+    let largest = 0;
+    for (const t of targets) if (Number.isInteger(t) && t >= 0 && t < MAX_DIM && t > largest) largest = t;
+    const classes = outputDim === undefined ? largest + 1 : outputDim;
     if (typeof classes !== 'number' || !Number.isInteger(classes) || classes < 1 || classes > MAX_DIM) {
       throw new RangeError(`outputDim must be an integer in [1, ${MAX_DIM}], got ${show(outputDim)}`);
     }
@@ -111,12 +159,12 @@ export async function readDataFile(flag: string, path: string): Promise<TaskData
 
 /** A text file as next-character sequences, with its first character; refused when too short or too large. */
 async function readText(flag: string, path: string, seqLength: number): Promise<{ text: TextDataset; first: string }> {
-  const text = (await readFileOf(flag, path)).toString('utf8');
+  const text = (await readFileOf(flag, path, MAX_TEXT_BYTES)).toString('utf8');
   const chars = Array.from(text);
   if (chars.length < 2) throw new UsageError(`--${flag} ${path}: the text must have at least 2 characters, got ${chars.length}`);
   const cells = chars.length * new Set(chars).size;
-  if (cells > MAX_TEXT_CELLS) {
-    throw new UsageError(`--${flag} ${path}: ${chars.length} characters of ${new Set(chars).size} kinds are too many (at most ${MAX_TEXT_CELLS} characters times kinds)`);
+  if (cells > MAX_CELLS) {
+    throw new UsageError(`--${flag} ${path}: ${chars.length} characters of ${new Set(chars).size} kinds are too many (at most ${MAX_CELLS} characters times kinds)`);
   }
   return { text: textDataset(text, seqLength), first: chars[0] };
 }
@@ -126,45 +174,48 @@ export const TASKS: Record<string, Task> = {
   constant: {
     help: 'random inputs, every target --value (default 0)',
     flags: ['value', 'length', 'dim'],
+    keys: ['value', 'length', 'dim', 'seed'],
     fromFlags(values) {
       const { length, dim } = sizes(values);
       const value = values.value === undefined ? 0 : integer('value', values.value as string, 0, dim - 1);
-      return { task: 'constant', value, length, dim, seed: values.seed ?? 1 };
+      return trusted({ task: 'constant', value, length, dim, seed: seedFlag(values) });
     },
     build(spec) {
-      const dim = field(spec, 'dim', 1, MAX_DIM);
-      const data = constantDataset(field(spec, 'value', 0, dim - 1), field(spec, 'length', 1, MAX_LENGTH), dim, { seed: seedOf(spec) });
+      const { length, dim } = specSizes(spec);
+      const data = constantDataset(field(spec, 'value', 0, dim - 1), length, dim, { seed: seedOf(spec) });
       return { data, inputDim: dim, outputDim: dim };
     },
   },
   periodic: {
     help: 'inputs of ones, targets repeating --pattern (default 0,1,2)',
     flags: ['pattern', 'length', 'dim'],
+    keys: ['pattern', 'length', 'dim'],
     fromFlags(values) {
       const { length, dim } = sizes(values);
       const pattern = values.pattern === undefined ? [0, 1, 2].filter((c) => c < dim) : integerList('pattern', values.pattern as string, 0, dim - 1);
-      return { task: 'periodic', pattern, length, dim };
+      if (pattern.length > MAX_LENGTH) throw new UsageError(`--pattern must have at most ${MAX_LENGTH} classes, got ${pattern.length}`);
+      return trusted({ task: 'periodic', pattern, length, dim });
     },
     build(spec) {
-      const dim = field(spec, 'dim', 1, MAX_DIM);
+      const { length, dim } = specSizes(spec);
       const { pattern } = spec;
-      if (!Array.isArray(pattern) || pattern.length === 0 || !pattern.every((c) => Number.isInteger(c) && c >= 0 && c < dim)) {
-        throw new UsageError(`task periodic: pattern must be a list of classes in [0, ${dim - 1}], got ${show(pattern)}`);
+      if (!Array.isArray(pattern) || pattern.length === 0 || pattern.length > MAX_LENGTH || !pattern.every((c) => Number.isInteger(c) && c >= 0 && c < dim)) {
+        throw new UsageError(`task periodic: pattern must be a list of 1 to ${MAX_LENGTH} classes in [0, ${dim - 1}], got ${show(pattern)}`);
       }
-      return { data: periodicDataset(pattern as number[], field(spec, 'length', 1, MAX_LENGTH), dim), inputDim: dim, outputDim: dim };
+      return { data: periodicDataset(pattern as number[], length, dim), inputDim: dim, outputDim: dim };
     },
   },
   identity: {
     help: 'random one-hot inputs, the target is the class shown --delay steps earlier (default 1)',
     flags: ['delay', 'length', 'dim'],
+    keys: ['delay', 'length', 'dim', 'seed'],
     fromFlags(values) {
       const { length, dim } = sizes(values);
       const delay = values.delay === undefined ? Math.min(1, length - 1) : integer('delay', values.delay as string, 0, length - 1);
-      return { task: 'identity', delay, length, dim, seed: values.seed ?? 1 };
+      return trusted({ task: 'identity', delay, length, dim, seed: seedFlag(values) });
     },
     build(spec) {
-      const length = field(spec, 'length', 1, MAX_LENGTH);
-      const dim = field(spec, 'dim', 1, MAX_DIM);
+      const { length, dim } = specSizes(spec);
       const data = identityDataset(length, dim, { seed: seedOf(spec), delay: field(spec, 'delay', 0, length - 1) });
       return { data, inputDim: dim, outputDim: dim };
     },
@@ -172,12 +223,14 @@ export const TASKS: Record<string, Task> = {
   text: {
     help: 'next-character prediction on the text in --text FILE, in chunks of --seq-length (default 25)',
     flags: ['text', 'seq-length'],
+    keys: ['file', 'seqLength', 'vocab', 'first'],
+    fileFlags: '--task text --text FILE',
     async fromFlags(values) {
       if (values.text === undefined) throw new UsageError('--task text needs --text FILE');
       const seqLength = values['seq-length'] === undefined ? 25 : integer('seq-length', values['seq-length'] as string, 1, MAX_LENGTH);
       const file = resolve(values.text as string);
       const { text, first } = await readText('text', values.text as string, seqLength);
-      return { task: 'text', file, seqLength, vocab: text.vocab, first };
+      return trusted({ task: 'text', file, seqLength, vocab: text.vocab, first });
     },
     async build(spec) {
       if (typeof spec.file !== 'string') throw new UsageError(`task text: file must be a path, got ${show(spec.file)}`);
@@ -192,8 +245,10 @@ export const TASKS: Record<string, Task> = {
   data: {
     help: 'the sequence in --data FILE.json (see the README for its format)',
     flags: ['data'],
+    keys: ['file'],
+    fileFlags: '--data FILE',
     fromFlags(values) {
-      return { task: 'data', file: resolve(values.data as string) };
+      return trusted({ task: 'data', file: resolve(values.data as string) });
     },
     build(spec) {
       if (typeof spec.file !== 'string') throw new UsageError(`task data: file must be a path, got ${show(spec.file)}`);
@@ -228,11 +283,26 @@ export async function taskFromFlags(values: Values): Promise<TaskSpec | undefine
   return task.fromFlags(values);
 }
 
-/** The data of a spec, from the flags or from a model file's meta (checked again). */
+/**
+ * The data of a spec, from the flags or from a model file's meta. A spec from a file is checked
+ * whole first, and one that would read a file is refused: a model file must not choose what the
+ * command reads.
+ */
 export async function buildTask(spec: unknown, source: string): Promise<TaskData & { spec: TaskSpec }> {
-  if (typeof spec !== 'object' || spec === null || typeof (spec as TaskSpec).task !== 'string' || !Object.hasOwn(TASKS, (spec as TaskSpec).task)) {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec) || typeof (spec as TaskSpec).task !== 'string' || !Object.hasOwn(TASKS, (spec as TaskSpec).task)) {
     throw new UsageError(`${source} names no task this version knows (tasks: ${Object.keys(TASKS).join(', ')})`);
   }
   const s = spec as TaskSpec;
-  return { ...(await TASKS[s.task].build(s)), spec: s };
+  const task = TASKS[s.task];
+  if (FROM_FLAGS.has(s)) return { ...(await task.build(s)), spec: s };
+  if (task.fileFlags !== undefined) {
+    throw new UsageError(`${source} reads a file (task ${s.task}), and rnn-wasm reads only the files named on its command line: give ${task.fileFlags} (to predict: --input or --data)`);
+  }
+  const unknown = Object.keys(s).find((key) => key !== 'task' && !task.keys.includes(key));
+  if (unknown !== undefined) throw new UsageError(`${source}: task ${s.task} has an unknown key ${show(unknown)} (known: ${task.keys.join(', ')})`);
+  try {
+    return { ...(await task.build(s)), spec: s };
+  } catch (error) {
+    throw error instanceof UsageError ? new UsageError(`${source}: ${error.message}`) : error;
+  }
 }

@@ -1,8 +1,9 @@
 // rnn-wasm train: trains a new model, or resumes one from its file, and saves it.
 import cliProgress from 'cli-progress';
 import { RNN, type BackendName } from '../rnn.js';
-import { checkWritable, choice, integer, number, required, UsageError, writeFileOf, type Command, type Values } from './args.js';
+import { choice, integer, number, required, UsageError, type Command, type Values } from './args.js';
 import { lossChart } from './chart.js';
+import { checkWritable, writeFileOf } from './files.js';
 import { readModel } from './model-io.js';
 import { buildTask, TASK_NAMES, TASK_OPTIONS, taskFromFlags, TASKS } from './tasks.js';
 import { DEFAULT_LEARNING_RATES, OPTIMIZERS, trainModel, type OptimizerName } from './train-model.js';

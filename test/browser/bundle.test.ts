@@ -3,7 +3,7 @@
 // same training gives in Node, bit for bit, on each backend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as lib from '../../src/index.js';
-import { serve } from '../../examples/browser/serve.mjs';
+import { DEMO_FILES, serve } from '../../examples/browser/serve.mjs';
 import { openPage, requireChromiumInCI, SKIP_REASON, skipNote, type Session } from './chromium.js';
 import { trainBits, type RunBits } from './fixtures/train-bits.js';
 
@@ -15,7 +15,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`browser bundle in chromium${skipNote
   const requests: string[] = [];
 
   beforeAll(async () => {
-    server = await serve({ port: 0 });
+    server = await serve({ port: 0, files: [...DEMO_FILES, 'test/browser/fixtures/bundle.html', 'test/browser/fixtures/train-bits.js'] });
     session = await openPage();
     session.page.on('request', (request) => requests.push(request.url()));
     await session.page.goto(`${server.url}/test/browser/fixtures/bundle.html`);
