@@ -324,7 +324,7 @@ describe('rnn-wasm demo', () => {
     const out = ok('demo', '--iterations', '200', '--backend', 'ts');
     expect(out).toMatch(/^The notebook's experiments: ts backend, train\(xs, targets, 200, 0.01\), seed 1/);
     for (const task of ['constant 0', 'constant 1', 'constant 2', 'periodic \\[0,1\\]', 'periodic \\[0,1,2\\]', 'identity \\(delay 1\\)']) {
-      expect(out).toMatch(new RegExp(`^${task} +\\d+ +\\d+ `, 'm'));
+      expect(out).toMatch(new RegExp(`^${task} +\\d+ +\\d\\.\\d{3} +(\\d+|0 \\(right untrained\\)) +\\d\\.\\d{3} +[\\d.]+$`, 'm'));
     }
   });
 
