@@ -15,7 +15,12 @@ const dir = mkdtempSync(join(tmpdir(), 'rnn-wasm-cli-'));
 const at = (name: string): string => join(dir, name);
 
 function cli(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8' });
+  return cliWith([], ...args);
+}
+
+/** Runs the command with options for node itself (a smaller heap, say). */
+function cliWith(nodeOptions: string[], ...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, [...nodeOptions, CLI, ...args], { cwd: dir, encoding: 'utf8' });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -40,7 +45,7 @@ beforeAll(() => {
   writeFileSync(at('text.txt'), 'abcabd abcabd abcabd '.repeat(3));
   writeFileSync(at('short.txt'), 'a');
   ok('train', '--task', 'text', '--text', 'text.txt', '--seq-length', '5', '--hidden', '6', '--iterations', '3', '--out', 'text-model.json', '--quiet');
-  writeFileSync(at('v2.json'), JSON.stringify({ ...new RNN(1, 1, 1, { backend: 'ts' }).toJSON(), version: 2 }));
+  writeFileSync(at('v3.json'), JSON.stringify({ ...new RNN(1, 1, 1, { backend: 'ts' }).toJSON(), version: 3 }));
 });
 
 describe('rnn-wasm help', () => {
@@ -66,8 +71,8 @@ describe.each(BACKEND_NAMES)('rnn-wasm train, predict and export on %s', (backen
 
   it('train saves the model the library trains with the same seed, bit for bit, and reports it', async () => {
     const out = ok('train', '--task', 'periodic', '--pattern', '0,1', '--hidden', '6', '--iterations', '120', '--seed', '7', '--backend', backend, '--out', name('periodic.json'));
-    expect(out).toMatch(/^task periodic \{"pattern":\[0,1\],"length":10,"dim":3\}: a 3-6-3 model on the \w+ backend, rprop from lr 0.01$/m);
-    expect(out).toMatch(/^trained 120 iterations \(120 in all\) in [\d.]+ s: loss [\d.e+-]+ -> [\d.e+-]+$/m);
+    expect(out).toMatch(/^task periodic \{"pattern":\[0,1\],"length":10,"dim":3\}: a 3-6-3 model on the \w+ backend\ntraining: rprop from lr 0.01 \(the default for one sequence\)$/m);
+    expect(out).toMatch(/^trained 120 iterations \(120 in all\) in [\d.]+ s, [\d.]+k? sequences\/s: loss [\d.e+-]+ -> [\d.e+-]+$/m);
     expect(out).toMatch(/^predictions right: \d+ of 10$/m);
     expect(out).toMatch(/iterations 1 to 120, log scale/);
     const { xs, targets } = periodicDataset([0, 1], 10, 3);
@@ -77,7 +82,7 @@ describe.each(BACKEND_NAMES)('rnn-wasm train, predict and export on %s', (backen
     const file = readModelFile(name('periodic.json'));
     expect(file.meta).toEqual({
       task: { task: 'periodic', pattern: [0, 1], length: 10, dim: 3 },
-      training: { optimizer: 'rprop', learningRate: 0.01, iterations: 120, loss },
+      training: { optimizer: 'rprop', learningRate: 0.01, iterations: 120, updates: 120, loss },
     });
   });
 
@@ -104,7 +109,7 @@ describe.each(BACKEND_NAMES)('rnn-wasm train, predict and export on %s', (backen
     const common = ['--backend', backend, '--optimizer', 'adagrad'];
     const out = ok('train', '--task', 'text', '--text', 'text.txt', '--seq-length', '5', '--hidden', '8', '--iterations', '6', ...common, '--out', name('text-first.json'));
     expect(out).toMatch(/^trained 6 epochs \(6 in all\)/m);
-    expect(out).toMatch(/epochs 1 to 6, log scale/);
+    expect(out).toMatch(/epochs 1 to 6, loss per character, log scale/);
     expect(out).toMatch(/^sample: "a[abcd ]{80}"$/m);
     // A model file cannot make the command read a file: the text is named again to resume.
     ok('train', '--resume', name('text-first.json'), '--task', 'text', '--text', 'text.txt', '--seq-length', '5', '--iterations', '4', ...common, '--out', name('text-resumed.json'), '--quiet');
@@ -119,6 +124,63 @@ describe.each(BACKEND_NAMES)('rnn-wasm train, predict and export on %s', (backen
     const start = text.encode('a')[0];
     expect(sampled).toBe(text.decode([start, ...rnn.sample(start, 30, { seed: '3', temperature: 0.5 })]));
     expect(ok('sample', '--model', name('text-whole.json'), '--length', '4', '--start', ' ', '--backend', backend)).toMatch(/^ [abcd ]{4}\n$/);
+  });
+
+  it('train --resume without --optimizer or --lr continues with the optimiser and rate the file was trained with', async () => {
+    const text = ['--task', 'text', '--text', 'text.txt', '--seq-length', '5', '--hidden', '8', '--backend', backend];
+    ok('train', ...text, '--iterations', '4', '--optimizer', 'adagrad', '--lr', '0.05', '--out', name('ada-first.json'), '--quiet');
+    const out = ok('train', '--resume', name('ada-first.json'), '--iterations', '3', '--backend', backend, '--out', name('ada-resumed.json'));
+    expect(out).toMatch(new RegExp(`^training: adagrad at lr 0.05, as ${name('ada-first.json')} was trained$`, 'm'));
+    ok('train', ...text, '--iterations', '7', '--optimizer', 'adagrad', '--lr', '0.05', '--out', name('ada-whole.json'), '--quiet');
+    expect(await loadBits(name('ada-resumed.json'))).toBe(await loadBits(name('ada-whole.json')));
+    expect(readModelFile(name('ada-resumed.json')).meta).toMatchObject({ training: { optimizer: 'adagrad', learningRate: 0.05, iterations: 7 } });
+
+    // The same for one sequence, trained with adam.
+    const periodic = ['--task', 'periodic', '--hidden', '5', '--backend', backend, '--optimizer', 'adam'];
+    ok('train', ...periodic, '--iterations', '20', '--out', name('adam-first.json'), '--quiet');
+    ok('train', '--resume', name('adam-first.json'), '--iterations', '15', '--backend', backend, '--out', name('adam-resumed.json'), '--quiet');
+    ok('train', ...periodic, '--iterations', '35', '--out', name('adam-whole.json'), '--quiet');
+    expect(await loadBits(name('adam-resumed.json'))).toBe(await loadBits(name('adam-whole.json')));
+  });
+
+  it('train --resume says what a flag changes: --lr keeps the optimiser, --optimizer starts another', () => {
+    ok('train', '--task', 'periodic', '--hidden', '5', '--iterations', '5', '--optimizer', 'adam', '--backend', backend, '--out', name('switch.json'), '--quiet');
+    const faster = ok('train', '--resume', name('switch.json'), '--iterations', '2', '--lr', '0.002', '--backend', backend, '--out', name('switch-lr.json'));
+    expect(faster).toMatch(new RegExp(`^training: adam at lr 0.002 \\(--lr; ${name('switch.json')} was trained at lr 0.001\\)$`, 'm'));
+    const other = ok('train', '--resume', name('switch.json'), '--iterations', '2', '--optimizer', 'sgd', '--backend', backend, '--out', name('switch-sgd.json'));
+    expect(other).toMatch(new RegExp(`^training: sgd from lr 0.01 \\(--optimizer; ${name('switch.json')} was trained with adam, whose state is not carried over\\)$`, 'm'));
+    expect(readModelFile(name('switch-sgd.json')).meta).toMatchObject({ training: { optimizer: 'sgd', learningRate: 0.01, iterations: 7 } });
+  });
+
+  it('--task text trains with adam by default and shows the loss per character beside log V', async () => {
+    const out = ok('train', '--task', 'text', '--text', 'text.txt', '--seq-length', '5', '--hidden', '8', '--iterations', '6', '--backend', backend, '--out', name('text-default.json'));
+    const source = readFileSync(at('text.txt'), 'utf8');
+    const text = textDataset(source, 5);
+    const V = text.vocab.length;
+    const rnn = await RNN.create(V, 8, V, { seed: '1', backend });
+    const { losses } = rnn.fit(text.sequences, { epochs: 6, carryState: true, optimizer: 'adam' });
+    expect(await loadBits(name('text-default.json'))).toBe(paramBits(rnn));
+    expect(readModelFile(name('text-default.json')).meta).toMatchObject({ training: { optimizer: 'adam', learningRate: DEFAULT_LEARNING_RATES.adam } });
+    // The first line names the text, not its vocabulary.
+    expect(out.split('\n')[0]).toBe(`task text text.txt: ${source.length} characters of ${V} kinds, in chunks of 5: a ${V}-8-${V} model on the ${backend} backend`);
+    expect(out).toMatch(/^training: adam from lr 0.001 \(the default for a text\)$/m);
+    const chars = source.length - 1;
+    const perChar = (loss: number): string => ((loss * text.sequences.length) / chars).toFixed(3);
+    expect(out).toMatch(new RegExp(`^trained 6 epochs \\(6 in all\\) in [\\d.]+ s, [\\d.]+k? characters/s: loss ${perChar(losses[0])} -> ${perChar(losses[5])} per character \\(log V = ${Math.log(V).toFixed(3)} is a uniform guess\\)$`, 'm'));
+    expect(out).toMatch(new RegExp(`\\|[-*]+ log V = ${Math.log(V).toFixed(3)}, a uniform guess$`, 'm'));
+  });
+
+  it('predict --string runs a text model on characters, each prediction against the next one', async () => {
+    const rnn = await RNN.fromJSON(readFileSync(at(name('text-whole.json')), 'utf8'), { backend });
+    const text = textDataset(readFileSync(at('text.txt'), 'utf8'), 5);
+    const ids = text.encode('abcab d');
+    const predicted = rnn.forward(ids.map((id) => Array.from({ length: text.vocab.length }, (_, j) => (j === id ? 1 : 0)))).map((p) => p.indexOf(Math.max(...p)));
+    const right = predicted.slice(0, -1).filter((p, t) => p === ids[t + 1]).length;
+    expect(ok('predict', '--model', name('text-whole.json'), '--string', 'abcab d', '--backend', backend)).toBe(
+      `input:       "abcab d"\npredictions: ${JSON.stringify(text.decode(predicted))}\ntargets:     "bcab d"\nright: ${right} of 6\n`,
+    );
+    const json = JSON.parse(ok('predict', '--model', name('text-whole.json'), '--string', 'ab', '--json', '--backend', backend));
+    expect(json).toMatchObject({ predictions: predicted.slice(0, 2), text: text.decode(predicted.slice(0, 2)), targets: [ids[1]] });
   });
 
   it('a reader that stops early (| head -1) does not stop the run: the model is still written', () => {
@@ -190,11 +252,70 @@ describe('rnn-wasm train, interrupted', () => {
     });
     const code = await new Promise((resolve) => child.on('close', resolve));
     expect(code).toBe(130);
-    const message = /^rnn-wasm train: interrupted after (\d+) iterations; interrupted.json holds the model so far \(continue with --resume interrupted.json\)\n$/.exec(stderr);
+    const message = /^rnn-wasm train: interrupted after (\d+) iterations; interrupted.json holds the model after them \(continue with --resume interrupted.json\)\n$/.exec(stderr);
     expect(message, stderr).not.toBeNull();
     const file = readModelFile('interrupted.json');
     expect((file.meta as { training: { iterations: number } }).training.iterations).toBe(Number(message![1]));
     await expect(RNN.fromJSON(file, { backend: 'ts' })).resolves.toBeInstanceOf(RNN);
+  });
+});
+
+describe('rnn-wasm train --task text, interrupted in an epoch', () => {
+  it('reports the updates made and saved, not "0 epochs"', async () => {
+    // An epoch of this text takes seconds, and the first slice of training (at least one chunk)
+    // runs before Ctrl-C can be handled: the signal lands inside the first epoch.
+    writeFileSync(at('long.txt'), 'abcd abdc acbd '.repeat(40_000));
+    const child = spawn(process.execPath, [CLI, 'train', '--task', 'text', '--text', 'long.txt', '--hidden', '32', '--iterations', '3', '--out', 'long.json'], { cwd: dir });
+    let stdout = '', stderr = '', sent = false;
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      if (!sent && /^task /.test(stdout)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    const message = /^rnn-wasm train: interrupted in epoch 1, after ([\d,]+) updates; long.json holds the model after them \(continue with --resume long.json\)\n$/.exec(stderr);
+    expect(message, stderr).not.toBeNull();
+    const updates = Number(message![1].replaceAll(',', ''));
+    expect(updates).toBeGreaterThan(0);
+    expect(stdout).toMatch(new RegExp(`^trained 0 epochs and ${message![1]} of the 24,000 chunks of epoch 1 \\(0 in all\\) in [\\d.]+ s, [\\d.]+k? characters/s: no epoch completed, so no loss to show, then interrupted$`, 'm'));
+    const file = readModelFile('long.json');
+    expect(file.meta).toMatchObject({ training: { optimizer: 'adam', iterations: 0, updates } });
+    expect(file.optimizer.info.steps).toBe(updates);
+  });
+});
+
+describe('rnn-wasm train, large models', () => {
+  // A 3-1500-3 model's file is 160 MB of JSON once adam has filled its state: more than node's
+  // heap of 120 MB could hold as one string beside the model's numbers, so it must be written
+  // and read back in pieces. (A 3-5000-3 model's file is more than the longest string V8 makes.)
+  const small = '--max-old-space-size=120';
+
+  it('writes a model larger than the heap could hold as one string, and reads it back', { timeout: 0 }, async () => {
+    const train = cliWith([small], 'train', '--task', 'periodic', '--hidden', '1500', '--iterations', '1', '--optimizer', 'adam', '--out', 'large.json');
+    expect(train.stderr).toBe('');
+    expect(train.code).toBe(0);
+    expect(train.stdout).toMatch(/^wrote large.json$/m);
+    const predict = cliWith([small], 'predict', '--model', 'large.json');
+    expect(predict.stderr).toBe('');
+    expect(predict.code).toBe(0);
+    const { xs, targets } = periodicDataset([0, 1, 2], 10, 3);
+    const rnn = await RNN.create(3, 1500, 3, { seed: '1' });
+    rnn.train(xs, targets, { iterations: 1, optimizer: 'adam' });
+    rnn.resetHistory();
+    expect(predict.stdout.split('\n')[0]).toBe(`predictions: [${rnn.predict(xs).join(', ')}]`);
+    expect(await loadBits('large.json')).toBe(paramBits(rnn));
+  });
+
+  it('refuses, up front and with exit code 2, a model whose file does not fit the heap', () => {
+    const run = cliWith(['--max-old-space-size=100'], 'train', '--task', 'periodic', '--hidden', '2000', '--iterations', '1', '--out', 'x.json');
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^rnn-wasm train: --hidden 2000: the file of a 3-2000-3 model takes about 154 MB of memory to write and read back, more than node's heap has free here \(\d+ MB of \d+ MB\); give node more with NODE_OPTIONS=--max-old-space-size=\d+\n$/);
+    expect(existsSync(at('x.json'))).toBe(false);
   });
 });
 
@@ -203,7 +324,7 @@ describe('rnn-wasm demo', () => {
     const out = ok('demo', '--iterations', '200', '--backend', 'ts');
     expect(out).toMatch(/^The notebook's experiments: ts backend, train\(xs, targets, 200, 0.01\), seed 1/);
     for (const task of ['constant 0', 'constant 1', 'constant 2', 'periodic \\[0,1\\]', 'periodic \\[0,1,2\\]', 'identity \\(delay 1\\)']) {
-      expect(out).toMatch(new RegExp(`^${task} +\\d+ +\\d+ `, 'm'));
+      expect(out).toMatch(new RegExp(`^${task} +\\d+ +\\d\\.\\d{3} +(\\d+|0 \\(right untrained\\)) +\\d\\.\\d{3} +[\\d.]+$`, 'm'));
     }
   });
 
@@ -235,6 +356,10 @@ describe('bad arguments: exit 2, one line on stderr, no stack trace', () => {
     ['zero hidden units', [...train, '--hidden', '0'], /^rnn-wasm train: --hidden must be an integer in \[1, 65536\], got "0"$/],
     ['a learning rate that is not a number', [...train, '--lr', 'fast'], /^rnn-wasm train: --lr must be a finite number >= 0, got "fast"$/],
     ['a negative learning rate', [...train, '--lr=-0.1'], /^rnn-wasm train: --lr must be a finite number >= 0, got "-0.1"$/],
+    ['a negative learning rate after a space', [...train, '--lr', '-1'], /^rnn-wasm train: --lr must be a finite number >= 0, got "-1"$/],
+    ['negative hidden units after a space', [...train, '--hidden', '-3'], /^rnn-wasm train: --hidden must be an integer in \[1, 65536\], got "-3"$/],
+    ['a flag in place of a value', ['train', '--task', 'constant', '--out', '--quiet'], /^rnn-wasm train: --out needs a value, got the flag --quiet \(see --help\)$/],
+    ['more hidden units than a model can have', [...train, '--hidden', '6000'], /^rnn-wasm train: --hidden 6000: RNN: a 3-6000-3 model needs 2595937680 bytes, more than the limit of 2146435072$/],
     ['an unknown backend', [...train, '--backend', 'gpu'], /^rnn-wasm train: --backend must be one of: wasm, ts, got "gpu"$/],
     ['an unknown init', [...train, '--init', 'xavier'], /^rnn-wasm train: --init must be one of: uniform, notebook, got "xavier"$/],
     ['a constant out of range', [...train, '--value', '3'], /^rnn-wasm train: --value must be an integer in \[0, 2\], got "3"$/],
@@ -245,24 +370,27 @@ describe('bad arguments: exit 2, one line on stderr, no stack trace', () => {
     ['a missing data file', ['train', '--data', 'none.json', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --data: cannot read none.json \(ENOENT\)$/],
     ['a truncated data file', ['train', '--data', 'broken.json', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --data: broken.json is not valid JSON/],
     ['a ragged data file', ['train', '--data', 'ragged.json', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --data ragged.json: xs\[1\] must have length 2 \(inputDim\), got length 3$/],
-    ['--hidden when resuming', ['train', '--resume', 'v2.json', '--hidden', '4', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --hidden comes from the model file when resuming; leave it out$/],
+    ['--hidden when resuming', ['train', '--resume', 'v3.json', '--hidden', '4', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --hidden comes from the model file when resuming; leave it out$/],
     ['resuming a missing model', ['train', '--resume', 'none.json', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --resume: cannot read none.json \(ENOENT\)$/],
-    ['resuming a model of a newer version', ['train', '--resume', 'v2.json', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --resume v2.json: RNN.fromJSON: model file version 2 is not supported \(this rnn-wasm reads version 1\)$/],
+    ['resuming a model of a newer version', ['train', '--resume', 'v3.json', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --resume v3.json: RNN.fromJSON: model file version 3 is not supported \(this rnn-wasm reads versions 1 and 2\)$/],
     ['an --out that cannot be written', [...train.slice(0, -2), '--out', join('no-such-dir', 'x.json')], /^rnn-wasm train: --out: cannot write no-such-dir\/x.json \(ENOENT\)$/],
     ['predict without --model', ['predict', '--ones', '3'], /^rnn-wasm predict: --model is required/],
     ['predict on a file that is not a model', ['predict', '--model', 'data.json'], /^rnn-wasm predict: --model data.json: RNN.fromJSON: not an rnn-wasm model file/],
-    ['predict on a truncated model', ['predict', '--model', 'broken.json'], /^rnn-wasm predict: --model broken.json is not valid JSON: it ends too early, is it truncated\?$/],
+    ['predict on a truncated model', ['predict', '--model', 'broken.json'], /^rnn-wasm predict: --model broken.json: not valid JSON, is the file truncated\? \(Unexpected end of JSON input at character 14\)$/],
     ['predict with --input that is not JSON', ['predict', '--model', 'model.json', '--input', '[[1,0'], /^rnn-wasm predict: --input must be JSON/],
     ['predict with vectors of the wrong length', ['predict', '--model', 'model.json', '--input', '[[1,0,0],[1,0]]'], /^rnn-wasm predict: the input\[1\] must have length 3 \(inputDim\), got length 2$/],
     ['predict with a pattern out of range', ['predict', '--model', 'model.json', '--pattern', '3'], /^rnn-wasm predict: --pattern must be a comma-separated list of integers in \[0, 2\], got "3"$/],
-    ['predict with two sequences', ['predict', '--model', 'model.json', '--ones', '2', '--pattern', '1'], /^rnn-wasm predict: give one of --input, --pattern, --ones, --data, not --pattern and --ones$/],
+    ['predict with two sequences', ['predict', '--model', 'model.json', '--ones', '2', '--pattern', '1'], /^rnn-wasm predict: give one of --input, --pattern, --ones, --data, --string, not --pattern and --ones$/],
     ['predict with a data file of other sizes', ['predict', '--model', 'model.json', '--data', 'data.json'], /^rnn-wasm predict: the input\[0\] must have length 3 \(inputDim\), got length 2$/],
+    ['predict --string on a model not trained on text', ['predict', '--model', 'model.json', '--string', 'ab'], /^rnn-wasm predict: --string needs a model trained with --task text; --model model.json keeps no vocabulary \(give class ids with --pattern\)$/],
+    ['predict --string with a character not in the vocabulary', ['predict', '--model', 'text-model.json', '--string', 'abz'], /^rnn-wasm predict: --string: character "z" at 2 is not in the model's vocabulary \(" abcd"\)$/],
+    ['predict --string with no characters', ['predict', '--model', 'text-model.json', '--string', ''], /^rnn-wasm predict: --string must have at least 1 character, got ""$/],
     ['sample without --length', ['sample', '--model', 'model.json'], /^rnn-wasm sample: --length is required/],
     ['sample from a model not trained on text', ['sample', '--model', 'model.json', '--length', '5'], /^rnn-wasm sample: --model model.json was not trained with --task text, so it keeps no vocabulary to sample from$/],
     ['sample from a character not in the vocabulary', ['sample', '--model', 'text-model.json', '--length', '5', '--start', 'z'], /^rnn-wasm sample: --start must be one character of the model's vocabulary, got "z"$/],
     ['sample at temperature 0', ['sample', '--model', 'text-model.json', '--length', '5', '--temperature', '0'], /^rnn-wasm sample: --temperature must be positive, got "0"$/],
     ['export without --out', ['export', '--model', 'model.json'], /^rnn-wasm export: --out is required/],
-    ['export of a bad model', ['export', '--model', 'v2.json', '--out', 'x.safetensors'], /^rnn-wasm export: --model v2.json: RNN.fromJSON: model file version 2/],
+    ['export of a bad model', ['export', '--model', 'v3.json', '--out', 'x.safetensors'], /^rnn-wasm export: --model v3.json: RNN.fromJSON: model file version 3/],
     ['demo with bad iterations', ['demo', '--iterations', 'many'], /^rnn-wasm demo: --iterations must be an integer/],
     ['demo on an unknown backend', ['demo', '--backend', 'gpu'], /^rnn-wasm demo: --backend must be one of: wasm, ts, got "gpu"$/],
   ];

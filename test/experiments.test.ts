@@ -1,7 +1,8 @@
 // The notebook's experiments, with default options and train(xs, targets, iters, 0.01): every
 // prediction right within 200 iterations, on 5 seeds. The notebook itself failed the periodic ones.
 import { describe, expect, it } from 'vitest';
-import { constantDataset, periodicDataset, type Dataset } from '../src/index.js';
+import { runExperiment, runNotebookExperiments } from '../src/experiments.js';
+import { constantDataset, periodicDataset, RNN, type Dataset } from '../src/index.js';
 import { BACKENDS, create } from './helpers.js';
 
 const TASKS: { name: string; hidden: number; data: (seed: number) => Dataset }[] = [
@@ -24,5 +25,34 @@ describe.each(BACKENDS)('notebook experiments on %s', (backend) => {
       rnn.resetHistory();
       expect(rnn.predict(xs)).toEqual(targets);
     });
+  });
+});
+
+describe("npm start's table", () => {
+  it('shows the loss per step untrained and when first all right, not a final loss rounded to 0', async () => {
+    const lines: string[] = [];
+    const results = await runNotebookExperiments({ iterations: 300, backend: 'ts' }, (line) => lines.push(line));
+    const output = lines.join('\n');
+    expect(output).not.toMatch(/0\.00e\+0/);
+    expect(output).toMatch(/^task +hidden +loss \/ step untrained +updates to all right +loss \/ step then +µs \/ iteration$/m);
+    for (const r of results) {
+      expect(r.solvedAt, r.task).not.toBeNull();
+      expect(r.lossWhenSolved, r.task).toBeGreaterThan(0);
+      expect(output).toMatch(new RegExp(`^${r.task.replace(/[[\]()]/g, '\\$&')} +${r.hidden} +${r.lossBefore.toFixed(3)} +\\d+.* +${r.lossWhenSolved.toFixed(3)} +[\\d.]+$`, 'm'));
+    }
+  });
+
+  it('says when the untrained model is already right, with the loss it has', async () => {
+    // With seed 1 the untrained 3-5-3 model predicts class 2 at every step of constant 2.
+    const data = constantDataset(2, 10, 3, { seed: 1 });
+    const result = await runExperiment({ task: 'constant 2', hidden: 5, data }, { iterations: 20, backend: 'ts' });
+    expect(result.solvedAt).toBe(0);
+    const rnn = await RNN.create(3, 5, 3, { seed: 1, backend: 'ts' });
+    rnn.forward(data.xs);
+    expect(result.lossBefore).toBe(rnn.loss(data.targets) / 10);
+    expect(result.lossWhenSolved).toBe(result.lossBefore);
+    const lines: string[] = [];
+    await runNotebookExperiments({ iterations: 20, backend: 'ts' }, (line) => lines.push(line));
+    expect(lines.join('\n')).toMatch(/^constant 2 +5 +\d\.\d{3} +0 \(right untrained\) +\d\.\d{3} /m);
   });
 });

@@ -147,7 +147,7 @@ describe('bad model files', () => {
     ['a number', () => 42, TypeError, /json must be an object, got 42/],
     ['another format', edit((f) => { f.format = 'keras'; }), TypeError, /not an rnn-wasm model file: format must be 'rnn-wasm-model', got "keras"/],
     ['no format', edit((f) => { delete f.format; }), TypeError, /format must be 'rnn-wasm-model', got undefined/],
-    ['a newer version', edit((f) => { f.version = 2; }), RangeError, /model file version 2 is not supported \(this rnn-wasm reads version 1\)/],
+    ['a newer version', edit((f) => { f.version = 3; }), RangeError, /model file version 3 is not supported \(this rnn-wasm reads versions 1 and 2\)/],
     ['version as a string', edit((f) => { f.version = '1'; }), TypeError, /version must be a number, got "1"/],
     ['an unknown key', edit((f) => { f.weights = []; }), TypeError, /unknown key json.weights/],
     ['huge sizes', edit((f) => { f.hiddenDim = 1e6; }), RangeError, /a 2-1000000-2 model needs \d+ bytes, more than the limit/],

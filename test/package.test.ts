@@ -1,8 +1,10 @@
 // The package as users get it: `npm pack`, unpacked into a scratch app's node_modules. Its types
-// compile in a TypeScript consumer under moduleResolution node16 and bundler, and Vite bundles it
-// with no configuration into an app that trains in Chromium to the same bits as Node.
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+// compile in a TypeScript consumer under moduleResolution node16 and bundler, CommonJS code loads
+// it with require() (or is told how to load it where Node cannot), and Vite bundles it with no
+// configuration into an app that trains in Chromium to the same bits as Node. `npm pack` on a
+// fresh clone builds the package first.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +31,9 @@ beforeAll(() => {
   app = join(scratch, 'app');
   const modules = join(app, 'node_modules');
   mkdirSync(join(modules, '@assemblyscript'), { recursive: true });
-  execFileSync('npm', ['pack', '--silent', '--pack-destination', scratch], { cwd: root, stdio: 'pipe' });
+  // npm test has just built dist/; the prepack build would rewrite it under the other test files
+  // that run it (the fresh clone below checks the prepack build).
+  execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', scratch], { cwd: root, stdio: 'pipe' });
   const tarball = readdirSync(scratch).find((name) => name.endsWith('.tgz'));
   if (tarball === undefined) throw new Error('npm pack made no tarball');
   mkdirSync(join(modules, 'rnn-wasm'));
@@ -64,6 +68,74 @@ describe('types of the packed package', () => {
       output = String((error as { stdout?: Buffer }).stdout ?? error);
     }
     expect(output).toBe('');
+  });
+});
+
+describe('npm pack on a fresh clone', () => {
+  it('builds first, so that the tarball holds dist/ and both wasm builds', { timeout: 0 }, () => {
+    // The files a clone of this work tree has: tracked and new, none of the ignored build output.
+    const clone = join(scratch, 'clone');
+    mkdirSync(clone);
+    const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter((f) => f !== '');
+    for (const file of files) cpSync(join(root, file), join(clone, file), { recursive: true });
+    expect(existsSync(join(clone, 'dist'))).toBe(false);
+    symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'), 'dir');
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: clone, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    const paths: string[] = packed[0].files.map((f: { path: string }) => f.path);
+    for (const path of ['build/rnn.wasm', 'build/rnn.scalar.wasm', 'dist/index.js', 'dist/index.d.ts', 'dist/require.cjs', 'dist/cli/main.js', 'dist/rnn-wasm.browser.js']) {
+      expect(paths).toContain(path);
+    }
+  });
+});
+
+describe('CommonJS callers', () => {
+  /** The training of the snippets below, in this process. */
+  async function inNode() {
+    const { xs, targets } = periodicDataset([0, 1, 2], 9, 3);
+    const rnn = await RNN.create(3, 8, 3, { seed: 5 });
+    return Array.from(rnn.train(xs, targets, 20, 0.01).losses);
+  }
+  const SNIPPET = `
+    const { xs, targets } = periodicDataset([0, 1, 2], 9, 3);
+    RNN.create(3, 8, 3, { seed: 5 }).then((rnn) => console.log(JSON.stringify(Array.from(rnn.train(xs, targets, 20, 0.01).losses))));`;
+
+  function node(args: string[], cwd = app) {
+    const run = spawnSync(process.execPath, args, { cwd, encoding: 'utf8' });
+    return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+  }
+
+  it("require('rnn-wasm') loads the package and trains to the bits of an import", async () => {
+    writeFileSync(join(app, 'required.cjs'), `const { RNN, periodicDataset } = require('rnn-wasm');${SNIPPET}`);
+    const run = node(['required.cjs']);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual(await inNode());
+  });
+
+  it('where Node cannot require() an ES module, the error says to use await import, which works', async () => {
+    writeFileSync(join(app, 'imported.cjs'), `(async () => { const { RNN, periodicDataset } = await import('rnn-wasm');${SNIPPET} })();`);
+    const flag = '--no-experimental-require-module'; // what Node before 20.19 does
+    const required = node([flag, 'required.cjs']);
+    expect(required.code).not.toBe(0);
+    expect(required.stderr).toMatch(/rnn-wasm is an ES module, and Node\.js v[\d.]+ cannot load an ES module with require\(\)\. Load it with `const \{ RNN \} = await import\('rnn-wasm'\);`/);
+    const imported = node([flag, 'imported.cjs']);
+    expect(imported.stderr).toBe('');
+    expect(JSON.parse(imported.stdout)).toEqual(await inNode());
+  });
+
+  it('TypeScript with module commonjs type-checks, compiles to require() and runs', async () => {
+    const dir = join(app, 'commonjs');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'commonjs' }));
+    writeFileSync(join(dir, 'main.ts'), `import { RNN, periodicDataset } from 'rnn-wasm';${SNIPPET}\n`);
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { module: 'commonjs', target: 'es2022', lib: ['es2022', 'dom'], types: [], strict: true, skipLibCheck: false, outDir: 'out' },
+      files: ['main.ts'],
+    }));
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], { cwd: dir, stdio: 'pipe' });
+    expect(readFileSync(join(dir, 'out/main.js'), 'utf8')).toMatch(/require\("rnn-wasm"\)/);
+    const run = node([join(dir, 'out/main.js')], dir);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual(await inNode());
   });
 });
 

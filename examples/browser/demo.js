@@ -24,9 +24,12 @@ const BURST_MS = { low: 3, high: 9 };
 /**
  * A training job from the controls: a fresh model's sizes, how to train it for a burst of `k`
  * units (iterations for a sequence, epochs for text) and how to evaluate it between bursts.
+ * A task with random inputs is scored on `heldOut`, another sequence of the same task that it
+ * never trains on: right answers there say it learnt the task, not the one sequence.
  */
-function sequenceJob(data, classes) {
+function sequenceJob(data, classes, heldOut) {
   const { xs, targets } = data;
+  const scored = heldOut ?? data;
   return {
     kind: 'sequence',
     inputDim: classes,
@@ -34,18 +37,27 @@ function sequenceJob(data, classes) {
     total: positiveInt('iterations'),
     /** Longest burst while training live: predictions are checked at least this often. */
     maxBurst: 10,
-    targets,
+    heldOut: heldOut !== undefined,
+    /** The targets the predictions are shown against. */
+    targets: scored.targets,
     burst: (rnn, k, options) => rnn.trainAsync(xs, targets, { iterations: k, ...options }),
     /** Maps the loss onProgress reports to the curve's value: here the summed loss itself. */
     curveValue: (loss) => loss,
     evaluate(rnn) {
+      // The loss is the training sequence's, as on the curve; the predictions are of `scored`.
       rnn.resetHistory();
-      const outputs = rnn.forward(xs);
+      rnn.forward(xs);
       const loss = rnn.loss(targets);
-      const predictions = outputs.map(argmax);
-      return { loss, predictions, accuracy: fractionEqual(predictions, targets) };
+      rnn.resetHistory();
+      const predictions = rnn.forward(scored.xs).map(argmax);
+      return { loss, predictions, accuracy: fractionEqual(predictions, scored.targets) };
     },
   };
+}
+
+/** The seed of a task's held-out sequence: another draw of its random inputs. */
+function heldOutSeed(seed) {
+  return `${seed}/held-out`;
 }
 
 /** The text task: the text as one stream, cut into sequences that carry the hidden state on. */
@@ -84,16 +96,23 @@ function textJob() {
 
 /** The tasks, each building a job from the controls. */
 const TASKS = {
-  constant: ({ classes, seed }) => sequenceJob(constantDataset(intOf('constant-class'), intOf('length'), classes, { seed }), classes),
+  constant: ({ classes, seed }) => {
+    const data = (s) => constantDataset(intOf('constant-class'), intOf('length'), classes, { seed: s });
+    return sequenceJob(data(seed), classes, data(heldOutSeed(seed)));
+  },
+  // Inputs of ones: every sequence of the task is this one, so there is nothing to hold out.
   periodic: ({ classes }) => sequenceJob(periodicDataset(patternOf('pattern'), intOf('length'), classes), classes),
-  identity: ({ classes, seed }) => sequenceJob(identityDataset(intOf('length'), classes, { seed, delay: intOf('delay') }), classes),
+  identity: ({ classes, seed }) => {
+    const data = (s) => identityDataset(intOf('length'), classes, { seed: s, delay: intOf('delay') });
+    return sequenceJob(data(seed), classes, data(heldOutSeed(seed)));
+  },
   text: () => textJob(),
 };
 
 /**
  * Trains `rnn` for up to `total` units in bursts of `job.burst` with the same optimiser and
  * options every time: the optimiser's state lives with the model, so the bursts continue one run
- * exactly. Between bursts it calls `onBurst(done)`, which may return true to stop there, and
+ * exactly. Between bursts it calls `onBurst(done, busyMs)`, which may return true to stop there, and
  * yields to the event loop every YIELD_EVERY_MS. A burst is kept within BURST_MS (and at most
  * `maxBurst` units), so that it runs in one go and its time is training time only.
  *
@@ -113,7 +132,7 @@ async function runBursts(rnn, job, { total, maxBurst, options, signal, onBurst }
     busyMs += ms;
     done += result.iterations;
     if (result.stopped !== 'iterations') return { done, busyMs, reason: result.stopped };
-    if (onBurst(done)) return { done, busyMs, reason: 'enough' };
+    if (onBurst(done, busyMs)) return { done, busyMs, reason: 'enough' };
     if (ms > BURST_MS.high) size = Math.max(1, size >> 1);
     else if (ms < BURST_MS.low) size = Math.min(maxBurst, 2 * size);
     if (performance.now() - lastYield >= YIELD_EVERY_MS) {
@@ -201,18 +220,34 @@ function requestDraw() {
   });
 }
 
+/**
+ * Sizes the canvas's drawing to its width on screen (in device pixels), its height following the
+ * width within bounds, so that the curve's text is as legible on a phone as on a desktop.
+ * Returns the drawing's size in CSS pixels, which the context then draws in.
+ */
+function fitCanvas(canvas, ctx) {
+  const dpr = window.devicePixelRatio || 1;
+  const width = Math.max(200, canvas.clientWidth);
+  const height = Math.round(Math.min(340, Math.max(190, width * 0.4)));
+  canvas.style.height = `${height}px`;
+  const [w, h] = [Math.round(width * dpr), Math.round(height * dpr)];
+  if (canvas.width !== w || canvas.height !== h) [canvas.width, canvas.height] = [w, h];
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return { width, height };
+}
+
 function drawCurve() {
   const canvas = $('loss-curve');
   const ctx = canvas.getContext('2d');
-  const { width, height } = canvas;
-  const pad = { left: 90, right: 20, top: 20, bottom: 50 };
+  const { width, height } = fitCanvas(canvas, ctx);
+  const pad = { left: 46, right: 10, top: 10, bottom: 26 };
   const w = width - pad.left - pad.right;
   const h = height - pad.top - pad.bottom;
   ctx.clearRect(0, 0, width, height);
-  ctx.font = '22px system-ui, sans-serif';
+  ctx.font = '12px system-ui, sans-serif';
   ctx.fillStyle = '#4a5263';
   ctx.strokeStyle = '#d5d9e0';
-  ctx.lineWidth = 2;
+  ctx.lineWidth = 1;
   ctx.setLineDash([]);
   ctx.strokeRect(pad.left, pad.top, w, h);
   const { values, stride } = view.curve;
@@ -237,32 +272,32 @@ function drawCurve() {
     ctx.moveTo(pad.left, y(e));
     ctx.lineTo(pad.left + w, y(e));
     ctx.stroke();
-    ctx.fillText(`1e${e}`, pad.left - 10, y(e));
+    ctx.fillText(`1e${e}`, pad.left - 5, y(e));
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  ctx.fillText('0', x(0), pad.top + h + 10);
-  ctx.fillText(view.unit, pad.left + w / 2, pad.top + h + 10);
+  ctx.fillText('0', x(0), pad.top + h + 5);
+  ctx.fillText(view.unit, pad.left + w / 2, pad.top + h + 5);
   ctx.textAlign = 'right';
-  ctx.fillText(String(span), x(span), pad.top + h + 10);
+  ctx.fillText(String(span), x(span), pad.top + h + 5);
   if (view.uniform !== undefined) {
     const yu = y(Math.log10(view.uniform));
     ctx.strokeStyle = '#c2410c';
     ctx.fillStyle = '#c2410c';
-    ctx.setLineDash([12, 8]);
+    ctx.setLineDash([6, 4]);
     ctx.beginPath();
     ctx.moveTo(pad.left, yu);
     ctx.lineTo(pad.left + w, yu);
     ctx.stroke();
     ctx.setLineDash([]);
     // Above the line, or below it when the line is near the top.
-    const above = yu - pad.top > 34;
+    const above = yu - pad.top > 17;
     ctx.textAlign = 'right';
     ctx.textBaseline = above ? 'bottom' : 'top';
-    ctx.fillText(`log V = ${view.uniform.toFixed(3)}`, pad.left + w - 10, above ? yu - 6 : yu + 6);
+    ctx.fillText(`log V = ${view.uniform.toFixed(3)}`, pad.left + w - 5, above ? yu - 3 : yu + 3);
   }
   ctx.strokeStyle = '#2b5fd9';
-  ctx.lineWidth = 3;
+  ctx.lineWidth = 1.5;
   ctx.beginPath();
   logs.forEach((v, i) => (i === 0 ? ctx.moveTo(x(0), y(v)) : ctx.lineTo(x(i * stride), y(v))));
   ctx.stroke();
@@ -310,6 +345,9 @@ function clearView(kind, job) {
     uniform: job?.uniform,
   });
   for (const id of ['loss', 'accuracy', 'speed']) $(id).textContent = '–';
+  const heldOut = job?.heldOut === true;
+  $('accuracy-label').textContent = heldOut ? 'accuracy, held out' : 'accuracy';
+  $('predictions-note').textContent = heldOut ? '(on a held-out sequence: the same task, other random inputs, never trained on)' : '';
   delete $('loss').dataset.value;
   $('iteration').textContent = '0';
   $('uniform').textContent = job?.uniform === undefined ? '–' : job.uniform.toFixed(3);
@@ -383,9 +421,10 @@ async function train(event) {
   const stopAtFull = job.kind === 'sequence' && $('stop-at-full').checked;
   let lastSample = -Infinity;
   let shown;
-  const show = (done) => {
+  const show = (done, busyMs) => {
     shown = job.evaluate(rnn);
     $('iteration').textContent = String(done);
+    if (done > 0) $('speed').textContent = formatUs((1000 * busyMs) / done);
     $('loss').textContent = job.kind === 'text' ? shown.loss.toFixed(3) : shown.loss.toExponential(3);
     $('loss').dataset.value = String(shown.loss);
     $('accuracy').textContent = `${(100 * shown.accuracy).toFixed(0)}%`;
@@ -403,8 +442,8 @@ async function train(event) {
       maxBurst: job.maxBurst,
       options: { ...options, onProgress: ({ loss }) => view.curve.push(job.curveValue(loss)) },
       signal: controller.signal,
-      onBurst: (done) => {
-        show(done);
+      onBurst: (done, busyMs) => {
+        show(done, busyMs);
         return stopAtFull && shown.accuracy === 1;
       },
     });
@@ -415,13 +454,12 @@ async function train(event) {
   }
   setRunning(undefined);
   const { done, busyMs, reason } = outcome;
-  show(done);
+  show(done, busyMs);
   showSample();
-  if (done > 0) $('speed').textContent = formatUs((1000 * busyMs) / done);
   const how = reason === 'aborted' ? 'Stopped' : 'Done';
   const verdict = reason === 'diverged' ? 'the loss stopped being finite'
     : job.kind === 'text' ? `${shown.loss.toFixed(3)} per character against log V = ${job.uniform.toFixed(3)}`
-      : shown.accuracy === 1 ? 'all predictions right' : `${(100 * shown.accuracy).toFixed(0)}% right`;
+      : `${shown.accuracy === 1 ? 'all predictions right' : `${(100 * shown.accuracy).toFixed(0)}% right`}${job.heldOut ? ' on a held-out sequence' : ''}`;
   setStatus('done', `${how} after ${done} ${job.kind === 'text' ? 'epochs' : 'updates'}: ${verdict}.`);
 }
 
@@ -482,7 +520,11 @@ $('task').addEventListener('change', () => {
   if (kind !== document.body.dataset.kind) chooseOptimizer(SUGGESTED_OPTIMIZER[kind]);
   showTaskFields();
   clearView(kind);
+  // What the page said was about the last task; so were the speeds.
+  for (const id of ['speed-wasm', 'speed-ts', 'speed-ratio']) $(id).textContent = '–';
+  if (ready) setStatus('idle', `Ready: press Train to train the ${$('task').value} task.`);
 });
+window.addEventListener('resize', () => requestDraw());
 $('optimizer').addEventListener('change', () => chooseOptimizer($('optimizer').value));
 $('temperature').addEventListener('input', () => {
   if (!running) showSample();
@@ -491,8 +533,10 @@ fillOptimizers();
 showTaskFields();
 clearView(kindOf($('task').value));
 
+let ready = false; // the wasm core is loaded
 try {
   await init();
+  ready = true;
   setStatus('idle', 'Ready: choose a task and press Train.');
 } catch (error) {
   setStatus('error', `Could not load the wasm core: ${error.message}`);

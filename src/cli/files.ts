@@ -133,21 +133,23 @@ export async function checkWritable(flag: string, path: string): Promise<void> {
 }
 
 /**
- * Writes `data` to `path` whole or not at all: a new file opened exclusively under a random
+ * Writes `data` (a string, bytes, or pieces of a string too large for one: see jsonChunks) to
+ * `path` whole or not at all: a new file opened exclusively under a random
  * name beside it, written, flushed to disk and renamed over it. An existing file keeps its
  * permissions. On any failure the temporary file is removed and `path` is as it was.
  *
  * @example
  * await writeFileOf('out', 'model.json', JSON.stringify(rnn));
  */
-export async function writeFileOf(flag: string, path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileOf(flag: string, path: string, data: string | Uint8Array | Iterable<string>): Promise<void> {
   let temporary: Temporary | undefined;
   let closed = false;
   try {
     const existing = await replaceable(path);
     temporary = await createTemporary(dirname(path));
     if (existing?.isFile()) await temporary.handle.chmod(existing.mode & 0o777);
-    await temporary.handle.writeFile(data);
+    if (typeof data === 'string' || data instanceof Uint8Array) await temporary.handle.writeFile(data);
+    else for (const piece of data) await temporary.handle.write(piece);
     await temporary.handle.sync();
     closed = true;
     await temporary.handle.close();
@@ -175,6 +177,32 @@ async function syncFolder(folder: string): Promise<void> {
     }
   } catch {
     // Not every platform can open or flush a folder; the file itself is on disk.
+  }
+}
+
+/**
+ * Checks that the file named by a flag is a regular file of at most `maxBytes`, without reading
+ * it (for files read as a stream): the same usage errors as readFileOf.
+ *
+ * @example
+ * await checkRegularFile('resume', 'model.json', 2 ** 32);
+ */
+export async function checkRegularFile(flag: string, path: string, maxBytes: number): Promise<void> {
+  const fail = (why: string): never => {
+    throw new UsageError(`--${flag}: cannot read ${path} (${why})`);
+  };
+  let handle: FileHandle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOCTTY ?? 0));
+  } catch (error) {
+    return fail(codeOf(error));
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) fail(`it is ${kindOf(info)}, not a regular file`);
+    if (info.size > maxBytes) fail(`${info.size} bytes, more than the limit of ${maxBytes}`);
+  } finally {
+    await handle.close();
   }
 }
 

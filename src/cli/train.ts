@@ -1,11 +1,16 @@
 // rnn-wasm train: trains a new model, or resumes one from its file, and saves it.
 import cliProgress from 'cli-progress';
-import { RNN, type BackendName } from '../rnn.js';
-import { choice, integer, number, required, UsageError, type Command, type Values } from './args.js';
+import { relative } from 'node:path';
+import { RNN, type BackendName, type RNNOptions } from '../rnn.js';
+import { choice, integer, required, UsageError, type Command, type Values } from './args.js';
 import { lossChart } from './chart.js';
 import { checkWritable, writeFileOf } from './files.js';
-import { readModel } from './model-io.js';
-import { buildTask, TASK_NAMES, TASK_OPTIONS, taskFromFlags, TASKS } from './tasks.js';
+import { jsonChunks } from './json-chunks.js';
+import { checkCanSave } from './limits.js';
+import { readModel, type ReadModel } from './model-io.js';
+import { lossSummary, lossView, progressFields, speed } from './progress.js';
+import { chooseSchedule, DEFAULT_OPTIMIZER, storedTraining } from './schedule.js';
+import { buildTask, TASK_NAMES, TASK_OPTIONS, taskFromFlags, TASKS, type TaskData, type TaskSpec } from './tasks.js';
 import { DEFAULT_LEARNING_RATES, OPTIMIZERS, trainModel, type OptimizerName } from './train-model.js';
 
 const MAX_HIDDEN = 65_536;
@@ -14,20 +19,54 @@ const MAX_ITERATIONS = 1e9;
 /** What the command line keeps in a model file's `meta`. */
 export interface CliMeta {
   task: Record<string, unknown>;
-  training: { optimizer: OptimizerName; learningRate: number; iterations: number; loss: number };
+  /**
+   * The training so far: the optimiser and rate of the last run (which --resume continues with),
+   * the iterations (epochs, for a text) completed, the updates made (for a text interrupted in an
+   * epoch, more than the epochs' chunks) and the last loss, as the library reports it.
+   */
+  training: { optimizer: OptimizerName; learningRate: number; iterations: number; updates: number; loss: number };
 }
 
-function describeTask(spec: Record<string, unknown>): string {
-  const { task, ...settings } = spec;
-  return `${String(task)} ${JSON.stringify(settings)}`;
+function describeTask(spec: TaskSpec, task: TaskData): string {
+  if (task.text !== undefined) {
+    const path = typeof spec.file === 'string' ? relative(process.cwd(), spec.file) || spec.file : '?';
+    const characters = task.text.sequences.reduce((sum, s) => sum + s.targets.length, 0) + 1;
+    return `text ${path}: ${characters.toLocaleString('en-US')} characters of ${task.text.vocab.length} kinds, in chunks of ${String(spec.seqLength)}`;
+  }
+  const { task: name, ...settings } = spec;
+  return `${name} ${JSON.stringify(settings)}`;
+}
+
+/**
+ * A new model; sizes it cannot have (its memory over the library's limit) or cannot save (its
+ * file too large for node's heap) are bad input, refused before anything is allocated.
+ */
+async function createModel(inputDim: number, hidden: number, outputDim: number, options: RNNOptions): Promise<RNN> {
+  checkCanSave(inputDim, hidden, outputDim);
+  try {
+    return await RNN.create(inputDim, hidden, outputDim, options);
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(`--hidden ${hidden}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The updates this run made, from the optimiser's step count before and after (unknown for sgd, which keeps none). */
+function updatesMade(optimizer: OptimizerName, before: unknown, after: unknown): number | undefined {
+  if (optimizer === 'sgd') return undefined;
+  const field = (info: unknown, key: string): unknown => (typeof info === 'object' && info !== null ? (info as Record<string, unknown>)[key] : undefined);
+  const steps = (info: unknown): number => {
+    const v = field(info, 'steps');
+    return typeof v === 'number' && Number.isSafeInteger(v) ? v : 0;
+  };
+  // Another optimiser's state is replaced at the first update, its count starting from 0.
+  return field(before, 'optimizer') === field(after, 'optimizer') ? steps(after) - steps(before) : steps(after);
 }
 
 async function run(values: Values): Promise<number> {
   const out = required(values, 'out');
   await checkWritable('out', out);
   const iterations = integer('iterations', required(values, 'iterations'), 0, MAX_ITERATIONS);
-  const optimizer = choice('optimizer', (values.optimizer as string | undefined) ?? 'rprop', OPTIMIZERS);
-  const learningRate = values.lr === undefined ? DEFAULT_LEARNING_RATES[optimizer] : number('lr', values.lr as string, 0);
   const backend = choice<BackendName>('backend', (values.backend as string | undefined) ?? 'wasm', ['wasm', 'ts']);
   const init = choice('init', (values.init as string | undefined) ?? 'uniform', ['uniform', 'notebook'] as const);
   const seed = (values.seed as string | undefined) ?? 1;
@@ -35,30 +74,37 @@ async function run(values: Values): Promise<number> {
   const print = quiet ? () => undefined : (line: string) => console.log(line);
 
   const flagged = await taskFromFlags(values);
-  let resumed: RNN | undefined;
-  let previous = 0;
+  const resumePath = values.resume as string | undefined;
+  let resumed: ReadModel | undefined;
+  let previous = { iterations: 0, updates: 0 };
   let spec = flagged;
   let hidden = 0;
-  if (values.resume !== undefined) {
+  if (resumePath !== undefined) {
     for (const flag of ['hidden', 'seed', 'init'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} comes from the model file when resuming; leave it out`);
     }
-    const model = await readModel('resume', values.resume as string, backend);
-    resumed = model.rnn;
-    const meta = model.meta as Partial<CliMeta> | undefined;
+    resumed = await readModel('resume', resumePath, backend);
+    const meta = resumed.meta as Partial<CliMeta> | undefined;
     spec ??= meta?.task as typeof spec;
-    if (spec === undefined) throw new UsageError(`--resume ${values.resume as string} keeps no task: give --task or --data`);
-    const done = meta?.training?.iterations;
-    previous = typeof done === 'number' && Number.isSafeInteger(done) && done >= 0 ? done : 0;
+    if (spec === undefined) throw new UsageError(`--resume ${resumePath} keeps no task: give --task or --data`);
+    const count = (v: unknown): number => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : 0);
+    previous = { iterations: count(meta?.training?.iterations), updates: count(meta?.training?.updates ?? meta?.training?.iterations) };
   } else {
     if (spec === undefined) throw new UsageError(`--task (one of: ${TASK_NAMES.join(', ')}) or --data is required (see --help)`);
     hidden = integer('hidden', required(values, 'hidden'), 1, MAX_HIDDEN);
   }
-  const task = await buildTask(spec, flagged === undefined ? `the task kept in ${values.resume as string}` : 'the flags');
-  const rnn = resumed ?? await RNN.create(task.inputDim, hidden, task.outputDim, { seed, backend, init });
+  const task = await buildTask(spec, flagged === undefined ? `the task kept in ${resumePath}` : 'the flags');
+  const kind = task.text === undefined ? 'sequence' : 'text';
+  const stored = resumePath === undefined ? undefined : storedTraining(resumePath, (resumed?.meta as Partial<CliMeta> | undefined)?.training);
+  const { optimizer, learningRate, says } = chooseSchedule(values, kind, resumePath === undefined ? undefined : { path: resumePath, stored });
+  const rnn = resumed?.rnn ?? await createModel(task.inputDim, hidden, task.outputDim, { seed, backend, init });
   if (task.inputDim !== rnn.inputDim || task.outputDim !== rnn.outputDim) {
     throw new UsageError(`the task has ${task.inputDim} inputs and ${task.outputDim} classes, the model ${rnn.inputDim} and ${rnn.outputDim}`);
   }
+  const chunks = task.text?.sequences.length ?? 1;
+  const view = lossView(task.text === undefined ? undefined : {
+    characters: task.text.sequences.reduce((sum, s) => sum + s.targets.length, 0), chunks, vocab: task.text.vocab.length,
+  });
 
   // Ctrl-C stops training between iterations; the model trained so far is saved, to resume. The
   // handler is in place before the first line is printed, so that line says Ctrl-C is safe.
@@ -66,30 +112,38 @@ async function run(values: Values): Promise<number> {
   const onSigint = (): void => interrupt.abort();
   process.once('SIGINT', onSigint);
   const unit = task.text === undefined ? 'iterations' : 'epochs';
-  print(`task ${describeTask(task.spec)}: a ${rnn.inputDim}-${rnn.hiddenDim}-${rnn.outputDim} model on the ${rnn.backend} backend, ${optimizer} from lr ${learningRate}`);
+  const model = `${rnn.inputDim}-${rnn.hiddenDim}-${rnn.outputDim} model`;
+  print(`task ${describeTask(task.spec, task)}: ${resumePath === undefined ? `a ${model}` : `the ${model} of ${resumePath} (${previous.iterations} ${unit} so far)`} on the ${rnn.backend} backend`);
+  print(`training: ${says}`);
   const bar = quiet ? undefined : new cliProgress.SingleBar({
-    format: `training |{bar}| {value}/{total} ${unit} | loss {loss} | {eta_formatted} left`,
+    format: `training |{bar}| {value}/{total} ${unit} | loss {loss} | {speed} | time left {left}`,
     hideCursor: true,
     clearOnComplete: true,
   }, cliProgress.Presets.shades_classic);
-  bar?.start(iterations, 0, { loss: '-' });
+  bar?.start(iterations, 0, progressFields(view, 0, iterations, 0));
   const start = performance.now();
   const { losses, stopped } = await trainModel(rnn, task, {
     optimizer, learningRate, iterations, signal: interrupt.signal,
-    onProgress: (done, loss) => bar?.update(done, { loss: loss.toExponential(3) }),
+    onProgress: (done, loss) => bar?.update(done, progressFields(view, done, iterations, (performance.now() - start) / 1000, loss)),
   }).finally(() => process.off('SIGINT', onSigint));
   bar?.stop();
   const seconds = (performance.now() - start) / 1000;
 
-  rnn.resetHistory();
-  const predictions = rnn.predict(task.data.xs);
-  const right = predictions.filter((p, t) => p === task.data.targets[t]).length;
-  const loss = losses.length > 0 ? losses[losses.length - 1] : NaN;
-  for (const line of lossChart(losses, 60, 10, unit)) print(line);
-  const lossText = losses.length > 0 ? `loss ${losses[0].toExponential(3)} -> ${loss.toExponential(3)}` : 'no loss computed';
+  const file = rnn.toJSON();
+  const full = losses.length;
+  const updates = task.text === undefined ? full : updatesMade(optimizer, resumed?.optimizerInfo, file.optimizer.info) ?? full * chunks;
+  const partial = task.text !== undefined && stopped === 'aborted' ? updates - full * chunks : 0;
+  const shown = Array.from(losses, (loss) => view.shown(loss));
+  const reference = view.uniform === undefined ? undefined : { value: view.uniform, label: `log V = ${view.uniform.toFixed(3)}, a uniform guess` };
+  for (const line of lossChart(shown, 60, 10, unit, reference, view.unit === '' ? 'log scale' : 'loss per character, log scale')) print(line);
+  const rate = seconds > 0 && updates > 0 ? `, ${speed(view, updates / chunks, seconds)}` : '';
+  const inPart = partial > 0 ? ` and ${partial.toLocaleString('en-US')} of the ${chunks.toLocaleString('en-US')} chunks of epoch ${previous.iterations + full + 1}` : '';
   const why = { iterations: '', targetLoss: '', callback: '', aborted: ', then interrupted', diverged: ', then stopped: the loss or a weight was no longer finite' }[stopped];
-  print(`trained ${losses.length} ${unit} (${previous + losses.length} in all) in ${seconds.toFixed(2)} s: ${lossText}${why}`);
+  print(`trained ${full} ${unit}${inPart} (${previous.iterations + full} in all) in ${seconds.toFixed(2)} s${rate}: ${lossSummary(view, losses)}${why}`);
   if (task.text === undefined) {
+    rnn.resetHistory();
+    const predictions = rnn.predict(task.data.xs);
+    const right = predictions.filter((p, t) => p === task.data.targets[t]).length;
     print(`predictions right: ${right} of ${predictions.length}`);
   } else {
     const { first } = task.spec;
@@ -97,13 +151,17 @@ async function run(values: Values): Promise<number> {
     print(`sample: ${JSON.stringify(task.text.decode([start, ...rnn.sample(start, 80, { seed: 1 })]))}`);
   }
 
-  const file = rnn.toJSON();
-  const meta: CliMeta = { task: task.spec, training: { optimizer, learningRate, iterations: previous + losses.length, loss } };
+  const loss = losses.length > 0 ? losses[losses.length - 1] : NaN;
+  const meta: CliMeta = {
+    task: task.spec,
+    training: { optimizer, learningRate, iterations: previous.iterations + full, updates: previous.updates + updates, loss },
+  };
   file.meta = meta;
-  await writeFileOf('out', out, `${JSON.stringify(file)}\n`);
+  await writeFileOf('out', out, jsonChunks(file));
   print(`wrote ${out}`);
   if (stopped === 'aborted') {
-    process.stderr.write(`rnn-wasm train: interrupted after ${losses.length} ${unit}; ${out} holds the model so far (continue with --resume ${out})\n`);
+    const done = partial > 0 ? `in epoch ${previous.iterations + full + 1}, after ${updates.toLocaleString('en-US')} updates` : `after ${full} ${unit}`;
+    process.stderr.write(`rnn-wasm train: interrupted ${done}; ${out} holds the model after them (continue with --resume ${out})\n`);
     return 130;
   }
   return 0;
@@ -146,9 +204,11 @@ Task:
 Model and training:
   --hidden N          hidden units (not with --resume)
   --iterations N      training iterations
-  --optimizer NAME    one of: ${OPTIMIZERS.join(', ')} (default rprop)
-  --lr X              learning rate; for the Rprop family the initial step size (default
-                      per optimiser: ${OPTIMIZERS.map((o) => `${o} ${DEFAULT_LEARNING_RATES[o]}`).join(', ')})
+  --optimizer NAME    one of: ${OPTIMIZERS.join(', ')} (default: when resuming, the
+                      file's; else ${DEFAULT_OPTIMIZER.sequence} for one sequence, ${DEFAULT_OPTIMIZER.text} for a text)
+  --lr X              learning rate; for the Rprop family the initial step size (default:
+                      when resuming with the file's optimiser, the file's; else per optimiser:
+                      ${OPTIMIZERS.map((o) => `${o} ${DEFAULT_LEARNING_RATES[o]}`).join(', ')})
   --seed S            seed of the weights and of the task's random inputs (default 1)
   --init NAME         uniform (default) or notebook
   --backend NAME      wasm (default) or ts

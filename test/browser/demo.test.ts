@@ -1,7 +1,8 @@
 // The demo page in real Chromium, driven through its controls as a person would: every optimiser
 // on offer, a periodic task trained to full accuracy on each backend, the text task trained well
 // below the uniform guess with a sample shown, Stop, the speeds of both backends on both kinds of
-// task, and screenshots (test-results/demo-periodic.png, test-results/demo-text.png) for the record.
+// task, the identity task scored on a held-out sequence, the page on a phone's width, and
+// screenshots (test-results/demo-periodic.png, demo-text.png, demo-phone.png) for the record.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '../../examples/browser/serve.mjs';
@@ -215,6 +216,8 @@ describe.skipIf(SKIP_REASON !== undefined)(`demo page in chromium${skipNote}`, (
     await page.click('#train');
     await page.waitForFunction(() => Number(document.getElementById('iteration')?.textContent) > 100, undefined, { timeout: 0 });
     expect(await page.$eval('#status', (el) => (el as HTMLElement).dataset.state)).toBe('training');
+    // The speed is shown as it trains, not only at the end.
+    expect(Number(await page.textContent('#speed'))).toBeGreaterThan(0);
     expect(await page.isDisabled('#train')).toBe(true);
     expect(await page.isDisabled('#optimizer')).toBe(true);
     // The text task shows a sample while it trains, refreshed between bursts.
@@ -224,6 +227,86 @@ describe.skipIf(SKIP_REASON !== undefined)(`demo page in chromium${skipNote}`, (
     expect(await page.textContent('#status')).toMatch(new RegExp(`^Stopped after \\d+ ${unit}: `));
     expect(await page.isDisabled('#optimizer')).toBe(false);
     await page.fill(`#${field}`, String(task === 'text' ? EPOCHS : ITERATIONS));
+  });
+
+  it('scores the identity task on a held-out sequence, not the one it trains on', async () => {
+    const { page } = session;
+    await page.selectOption('#task', 'identity');
+    await page.fill('#delay', '1');
+    await page.fill('#classes', '3');
+    await page.fill('#length', '12');
+    await page.fill('#hidden', '16');
+    await page.selectOption('#optimizer', 'adam');
+    await page.fill('#lr', '0.01');
+    await page.fill('#iterations', '400');
+    await page.fill('#seed', '7');
+    await page.setChecked('#stop-at-full', false);
+    await train('wasm');
+    const rows = await page.$$eval('#predictions tr', (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => Number(td.textContent))));
+    const expected = await inPage(async ({ RNN, identityDataset }) => {
+      const data = identityDataset(12, 3, { seed: '7', delay: 1 });
+      const heldOut = identityDataset(12, 3, { seed: '7/held-out', delay: 1 });
+      const rnn = await RNN.create(3, 16, 3, { seed: '7', backend: 'wasm' });
+      rnn.train(data.xs, data.targets, { iterations: 400, optimizer: 'adam', learningRate: 0.01 });
+      rnn.resetHistory();
+      return { trained: data.targets as number[], targets: heldOut.targets as number[], predictions: rnn.predict(heldOut.xs) as number[] };
+    }, {});
+    expect(expected.targets).not.toEqual(expected.trained);
+    expect(rows[1]).toEqual(expected.targets);
+    expect(rows[2]).toEqual(expected.predictions);
+    const right = expected.predictions.filter((p, t) => p === expected.targets[t]).length;
+    expect(await page.textContent('#accuracy')).toBe(`${((100 * right) / 12).toFixed(0)}%`);
+    expect(await page.textContent('#accuracy-label')).toBe('accuracy, held out');
+    expect(await page.textContent('#predictions-note')).toMatch(/held-out sequence/);
+    expect(await page.textContent('#status')).toMatch(/^Done after 400 updates: (all predictions right|\d+% right) on a held-out sequence\.$/);
+    expect(pageErrors()).toEqual([]);
+  });
+
+  it('switching tasks replaces the last task\'s status line and speeds; Compare speed keeps the loss plot', async () => {
+    const { page } = session;
+    await trainPeriodic('wasm');
+    expect(await page.textContent('#status')).toMatch(/^Done after/);
+    const plot = await page.$eval('#loss-curve', (c) => (c as HTMLCanvasElement).toDataURL());
+    const stats = await page.$$eval('.stats b', (bs) => bs.map((b) => b.textContent));
+    await page.click('#compare');
+    expect(await waitForState(['done', 'error'])).toBe('done');
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done(undefined))));
+    expect(await page.$eval('#loss-curve', (c) => (c as HTMLCanvasElement).toDataURL())).toBe(plot);
+    expect(await page.$$eval('.stats b', (bs) => bs.map((b) => b.textContent))).toEqual(stats);
+    expect(await page.textContent('#speed-ratio')).toMatch(/×$/);
+    await page.selectOption('#task', 'identity');
+    expect(await page.textContent('#status')).toBe('Ready: press Train to train the identity task.');
+    expect(await page.textContent('#speed-ratio')).toBe('–');
+    await page.selectOption('#task', 'periodic');
+  });
+
+  it('works on a phone: at 420 px one column, nothing wider than the screen, the plot legible; keeps a screenshot', async () => {
+    const { page } = session;
+    await page.setViewportSize({ width: 420, height: 900 });
+    try {
+      await trainPeriodic('wasm');
+      const layout = await page.evaluate(() => {
+        const box = (selector: string) => document.querySelector(selector)!.getBoundingClientRect();
+        return {
+          scrollWidth: document.documentElement.scrollWidth,
+          controls: box('#controls'), status: box('#status'), plot: box('#loss-curve'), speed: box('.speed'),
+          lead: box('p.lead'),
+        };
+      });
+      expect(layout.scrollWidth).toBeLessThanOrEqual(420);
+      expect(layout.status.top).toBeGreaterThan(layout.controls.bottom); // the results below the controls
+      expect(layout.plot.width).toBeGreaterThan(300);
+      expect(layout.plot.height).toBeGreaterThan(150);
+      expect(layout.speed.right).toBeLessThanOrEqual(420);
+      expect(layout.lead.width).toBeGreaterThan(300); // not a word a line
+      // The canvas draws at its size on screen, so its 12 px text stays 12 px.
+      expect(await page.$eval('#loss-curve', (c) => (c as HTMLCanvasElement).width / (c as HTMLCanvasElement).clientWidth)).toBeCloseTo(1, 1);
+      mkdirSync('test-results', { recursive: true });
+      await page.screenshot({ path: 'test-results/demo-phone.png', fullPage: true });
+    } finally {
+      await page.setViewportSize({ width: 1100, height: 900 });
+    }
+    expect(pageErrors()).toEqual([]);
   });
 
   it.each(['periodic', 'text'] as const)('shows the speed of each backend on the %s task and keeps a screenshot', async (task) => {
