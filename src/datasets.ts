@@ -96,14 +96,18 @@ export function identityDataset(length: number, dim: number, options?: { seed?: 
 }
 
 /**
- * A text cut into training sequences of one-hot characters, with its vocabulary.
+ * A text cut into next-character prediction sequences, with its vocabulary. With
+ * `{ input: 'index' }` each step's input is a character's id (for a model with `input: 'index'`),
+ * in memory proportional to the text; otherwise its one-hot vector.
  *
  * @example
  * const text: TextDataset = textDataset('abcabc', 2);
  * text.vocab; // ['a', 'b', 'c']
  * text.sequences.map((s) => s.targets); // [[1, 2], [0, 1], [2]]
+ * const ids: TextDataset<'index'> = textDataset('abcabc', 2, { input: 'index' });
+ * ids.sequences[0].xs; // [0, 1]
  */
-export interface TextDataset {
+export interface TextDataset<K extends 'dense' | 'index' = 'dense'> {
   /** The distinct characters (Unicode code points) of the text, sorted: class i is vocab[i]. */
   vocab: string[];
   /** The classes of a string's characters; every one must be in the vocabulary. */
@@ -111,29 +115,46 @@ export interface TextDataset {
   /** The string of a list of classes. */
   decode(ids: ArrayLike<number>): string;
   /**
-   * Consecutive chunks of at most seqLength characters: xs[t] is the one-hot of character t and
-   * targets[t] the class of the character after it. Ready for `fit` (with `carryState` to read
-   * the text as one stream).
+   * Consecutive chunks of at most seqLength characters: xs[t] is character t (its one-hot vector,
+   * or its id) and targets[t] the class of the character after it. Ready for `fit` (with
+   * `carryState` to read the text as one stream).
    */
-  sequences: { xs: Float64Array[]; targets: number[] }[];
+  sequences: { xs: K extends 'index' ? number[] : Float64Array[]; targets: number[] }[];
 }
 
+/** Most characters of a text for textDataset, and most characters times kinds for one-hot inputs. */
+const MAX_TEXT = 1 << 24;
+const MAX_ONE_HOT = 1 << 27;
+
 /**
- * Cuts a text into next-character prediction sequences, as min-char-rnn trains.
+ * Cuts a text into next-character prediction sequences, as min-char-rnn trains. A text may have
+ * up to 2^24 characters; with one-hot inputs (the default), characters times kinds may be at most
+ * 2^27 numbers (1 GiB): a larger text needs `{ input: 'index' }`.
  *
  * @example
  * const text = textDataset('hello world', 4);
  * text.vocab; // [' ', 'd', 'e', 'h', 'l', 'o', 'r', 'w']
  * text.decode(text.encode('hello')); // 'hello'
  * text.sequences[0].targets; // classes of 'ello'
+ * textDataset('hello world', 4, { input: 'index' }).sequences[0].xs; // ids of 'hell'
  */
-export function textDataset(text: string, seqLength: number): TextDataset {
+export function textDataset(text: string, seqLength: number): TextDataset;
+export function textDataset(text: string, seqLength: number, options: { input: 'index' }): TextDataset<'index'>;
+export function textDataset(text: string, seqLength: number, options?: { input?: 'dense' | 'index' }): TextDataset | TextDataset<'index'>;
+export function textDataset(text: string, seqLength: number, options?: { input?: 'dense' | 'index' }): TextDataset | TextDataset<'index'> {
   const where = 'textDataset';
   if (typeof text !== 'string') throw new TypeError(`${where}: text must be a string, got ${show(text)}`);
   checkInteger(where, 'seqLength', seqLength, 1, MAX_LENGTH);
+  const { input = 'dense' } = checkOptionKeys(where, options, ['input']) as { input?: unknown };
+  if (input !== 'dense' && input !== 'index') throw new TypeError(`${where}: options.input must be 'dense' or 'index', got ${show(input)}`);
+  if (text.length > 2 * MAX_TEXT) throw new RangeError(`${where}: text must have at most ${MAX_TEXT} characters, got ${text.length} UTF-16 units`);
   const chars = Array.from(text);
   if (chars.length < 2) throw new RangeError(`${where}: text must have at least 2 characters, got ${chars.length}`);
+  if (chars.length > MAX_TEXT) throw new RangeError(`${where}: text must have at most ${MAX_TEXT} characters, got ${chars.length}`);
   const vocab = [...new Set(chars)].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!);
+  if (input === 'dense' && chars.length * vocab.length > MAX_ONE_HOT) {
+    throw new RangeError(`${where}: ${chars.length} characters of ${vocab.length} kinds are too many for one-hot inputs (at most ${MAX_ONE_HOT} characters times kinds); use { input: 'index' } and a model with input: 'index'`);
+  }
   const index = new Map(vocab.map((c, i) => [c, i]));
   const encode = (s: string): number[] => {
     if (typeof s !== 'string') throw new TypeError(`encode: s must be a string, got ${show(s)}`);
@@ -147,17 +168,22 @@ export function textDataset(text: string, seqLength: number): TextDataset {
     checkArrayLike('decode', 'ids', ids);
     return Array.from(ids, (id, k) => vocab[checkInteger('decode', `ids[${k}]`, id, 0, vocab.length - 1)]).join('');
   };
-  const ids = encode(text);
-  const sequences: TextDataset['sequences'] = [];
+  const ids = chars.map((c) => index.get(c) as number);
+  const sequences: { xs: Float64Array[] | number[]; targets: number[] }[] = [];
   for (let start = 0; start < ids.length - 1; start += seqLength) {
     const end = Math.min(start + seqLength, ids.length - 1);
+    const targets = ids.slice(start + 1, end + 1);
+    if (input === 'index') {
+      sequences.push({ xs: ids.slice(start, end), targets });
+      continue;
+    }
     const xs: Float64Array[] = [];
     for (let t = start; t < end; t++) {
       const x = new Float64Array(vocab.length);
       x[ids[t]] = 1;
       xs.push(x);
     }
-    sequences.push({ xs, targets: ids.slice(start + 1, end + 1) });
+    sequences.push({ xs, targets });
   }
-  return { vocab, encode, decode, sequences };
+  return { vocab, encode, decode, sequences } as TextDataset | TextDataset<'index'>;
 }

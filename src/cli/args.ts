@@ -19,10 +19,33 @@ export interface Command {
   run(values: Values): Promise<number | void>;
 }
 
+/**
+ * The arguments with a value that begins with a dash joined to its flag (`--lr -1` becomes
+ * `--lr=-1`), so that the flag's own check answers it: parseArgs would call it ambiguous. A flag
+ * of the command in place of a value (`--out --quiet`) is a missing value.
+ */
+function joinDashValues(argv: string[], options: OptionSpec): string[] {
+  const isFlag = (word: string): boolean => word === '-h' || word === '--'
+    || (word.startsWith('--') && (word.slice(2).split('=')[0] === 'help' || Object.hasOwn(options, word.slice(2).split('=')[0])));
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i], next = argv[i + 1];
+    const name = word.startsWith('--') && !word.includes('=') ? word.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && next.startsWith('-')) {
+      if (isFlag(next)) throw new UsageError(`--${name} needs a value, got the flag ${next} (see --help)`);
+      joined.push(`${word}=${next}`);
+      i++;
+    } else {
+      joined.push(word);
+    }
+  }
+  return joined;
+}
+
 /** Parses a subcommand's arguments strictly: unknown flags, missing values and stray words are usage errors. */
 export function parse(argv: string[], options: OptionSpec): Values {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values as Values;
+    return parseArgs({ args: joinDashValues(argv, options), options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values as Values;
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {

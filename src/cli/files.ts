@@ -148,8 +148,11 @@ export async function writeFileOf(flag: string, path: string, data: string | Uin
     const existing = await replaceable(path);
     temporary = await createTemporary(dirname(path));
     if (existing?.isFile()) await temporary.handle.chmod(existing.mode & 0o777);
-    if (typeof data === 'string' || data instanceof Uint8Array) await temporary.handle.writeFile(data);
-    else for (const piece of data) await temporary.handle.write(piece);
+    if (typeof data === 'object' && data !== null && !ArrayBuffer.isView(data) && Symbol.iterator in data) {
+      for (const piece of data) await temporary.handle.write(piece);
+    } else {
+      await temporary.handle.writeFile(data as string | Uint8Array);
+    }
     await temporary.handle.sync();
     closed = true;
     await temporary.handle.close();

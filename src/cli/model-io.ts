@@ -26,7 +26,7 @@ export async function readModel(flag: string, path: string, backend: BackendName
   try {
     file = await parseJsonChunks(createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }));
   } catch (error) {
-    if (error instanceof JsonSyntaxError) throw new UsageError(`--${flag} ${path}: not valid JSON, is the file truncated? (${error.message})`);
+    if (error instanceof JsonSyntaxError) throw new UsageError(`--${flag} ${path} is not valid JSON${/end of JSON/.test(error.message) ? ': it ends too early, is it truncated?' : ''}`);
     const code = (error as { code?: string }).code ?? (error as Error).message;
     throw new UsageError(`--${flag}: cannot read ${path} (${code})`);
   }

@@ -67,6 +67,17 @@ async function sequenceOf(values: Values, inputDim: number, meta: unknown, vocab
   return { xs: data.xs, targets: data.targets };
 }
 
+/** The ids of one-hot vectors, for a model that reads ids (a text model); a usage error for any other vector. */
+function idsOf(xs: ArrayLike<ArrayLike<number>>): number[] {
+  return Array.from(xs, (x, t) => {
+    const ones = Array.from(x).flatMap((v, j) => (v === 1 ? [j] : []));
+    if (ones.length !== 1 || Array.from(x).some((v) => v !== 0 && v !== 1)) {
+      throw new UsageError(`this model reads class ids: the input[${t}] must be a one-hot vector (give --pattern or --string)`);
+    }
+    return ones[0];
+  });
+}
+
 async function run(values: Values): Promise<void> {
   const path = required(values, 'model');
   const backend = choice('backend', (values.backend as string | undefined) ?? 'wasm', ['wasm', 'ts'] as const);
@@ -77,7 +88,7 @@ async function run(values: Values): Promise<void> {
   if (beyond !== undefined) throw new UsageError(`the targets name class ${beyond}, the model has ${rnn.outputDim} classes`);
   let probabilities: Float64Array[];
   try {
-    probabilities = rnn.forward(xs);
+    probabilities = rnn.forward(rnn.input === 'index' ? idsOf(xs) : xs);
   } catch (error) {
     if (error instanceof TypeError || error instanceof RangeError) throw new UsageError(error.message.replace('RNN.forward: xs', 'the input'));
     throw error;

@@ -22,7 +22,7 @@ export type TaskSpec = { task: string } & Record<string, unknown>;
  */
 export interface TaskData {
   data: Dataset;
-  text?: TextDataset;
+  text?: TextDataset<'index'>;
   inputDim: number;
   outputDim: number;
 }
@@ -64,8 +64,9 @@ export const MAX_CELLS = 2 ** 25;
 const MAX_LENGTH = 1_000_000;
 const MAX_DIM = 65_536;
 const MAX_SEED_LENGTH = 1000;
-/** A text file's bytes: MAX_CELLS characters of at most 4 bytes each in UTF-8. */
-const MAX_TEXT_BYTES = 4 * MAX_CELLS;
+/** A text's characters (textDataset's limit), and its file's bytes (128 MiB). */
+const MAX_TEXT_CHARACTERS = 2 ** 24;
+const MAX_TEXT_BYTES = 2 ** 27;
 /** A data file's bytes: the longest string JavaScript can hold, which JSON.parse needs. */
 const MAX_DATA_BYTES = constants.MAX_STRING_LENGTH;
 const DEFAULTS = { length: 10, dim: 3 };
@@ -158,15 +159,15 @@ export async function readDataFile(flag: string, path: string): Promise<TaskData
 }
 
 /** A text file as next-character sequences, with its first character; refused when too short or too large. */
-async function readText(flag: string, path: string, seqLength: number): Promise<{ text: TextDataset; first: string }> {
+async function readText(flag: string, path: string, seqLength: number): Promise<{ text: TextDataset<'index'>; first: string }> {
   const text = (await readFileOf(flag, path, MAX_TEXT_BYTES)).toString('utf8');
   const chars = Array.from(text);
   if (chars.length < 2) throw new UsageError(`--${flag} ${path}: the text must have at least 2 characters, got ${chars.length}`);
-  const cells = chars.length * new Set(chars).size;
-  if (cells > MAX_CELLS) {
-    throw new UsageError(`--${flag} ${path}: ${chars.length} characters of ${new Set(chars).size} kinds are too many (at most ${MAX_CELLS} characters times kinds)`);
+  if (chars.length > MAX_TEXT_CHARACTERS) {
+    throw new UsageError(`--${flag} ${path}: ${chars.length} characters are too many (at most ${MAX_TEXT_CHARACTERS})`);
   }
-  return { text: textDataset(text, seqLength), first: chars[0] };
+  // A text model reads character ids: memory follows the text, not the text times its vocabulary.
+  return { text: textDataset(text, seqLength, { input: 'index' }), first: chars[0] };
 }
 
 /** The tasks, by name. A new task (text from a file, say) is one more entry. */
@@ -239,7 +240,9 @@ export const TASKS: Record<string, Task> = {
       if (JSON.stringify(text.vocab) !== JSON.stringify(spec.vocab)) {
         throw new UsageError(`--text ${path}: its characters are not the vocabulary the model was trained on`);
       }
-      return { data: text.sequences[0], text, inputDim: text.vocab.length, outputDim: text.vocab.length };
+      const V = text.vocab.length, [first] = text.sequences;
+      const data = { xs: first.xs.map((id) => Float64Array.from({ length: V }, (_, j) => (j === id ? 1 : 0))), targets: first.targets };
+      return { data, text, inputDim: V, outputDim: V };
     },
   },
   data: {

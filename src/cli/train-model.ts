@@ -11,7 +11,7 @@ export { DEFAULT_LEARNING_RATES, OPTIMIZERS, type OptimizerName };
 /** What to train on: one sequence, or the chunks of a text (then an iteration is an epoch). */
 export interface TrainingData {
   data: Dataset;
-  text?: TextDataset;
+  text?: TextDataset<'index'>;
 }
 
 export interface TrainModelOptions {
@@ -23,6 +23,19 @@ export interface TrainModelOptions {
   signal?: AbortSignal;
 }
 
+/** A text's id sequences as one-hot vectors, for a text model written before text models read ids. */
+function oneHotSequences(text: TextDataset<'index'>): { xs: Float64Array[]; targets: number[] }[] {
+  const V = text.vocab.length;
+  return text.sequences.map(({ xs, targets }) => ({
+    xs: xs.map((id) => {
+      const x = new Float64Array(V);
+      x[id] = 1;
+      return x;
+    }),
+    targets,
+  }));
+}
+
 /** Trains `rnn` and returns every iteration's loss and why training stopped. */
 export async function trainModel(rnn: RNN, task: TrainingData, options: TrainModelOptions): Promise<Pick<TrainResult, 'losses' | 'stopped'>> {
   const { optimizer, learningRate, iterations, onProgress, signal } = options;
@@ -32,6 +45,6 @@ export async function trainModel(rnn: RNN, task: TrainingData, options: TrainMod
   };
   const { losses, stopped } = task.text === undefined
     ? await rnn.trainAsync(task.data.xs, task.data.targets, { iterations, ...schedule })
-    : await rnn.fitAsync(task.text.sequences, { epochs: iterations, carryState: true, ...schedule });
+    : await rnn.fitAsync(rnn.input === 'index' ? task.text.sequences : oneHotSequences(task.text), { epochs: iterations, carryState: true, ...schedule });
   return { losses, stopped };
 }

@@ -97,7 +97,7 @@ async function run(values: Values): Promise<number> {
   const kind = task.text === undefined ? 'sequence' : 'text';
   const stored = resumePath === undefined ? undefined : storedTraining(resumePath, (resumed?.meta as Partial<CliMeta> | undefined)?.training);
   const { optimizer, learningRate, says } = chooseSchedule(values, kind, resumePath === undefined ? undefined : { path: resumePath, stored });
-  const rnn = resumed?.rnn ?? await createModel(task.inputDim, hidden, task.outputDim, { seed, backend, init });
+  const rnn = resumed?.rnn ?? await createModel(task.inputDim, hidden, task.outputDim, { seed, backend, init, ...(task.text === undefined ? {} : { input: 'index' as const }) });
   if (task.inputDim !== rnn.inputDim || task.outputDim !== rnn.outputDim) {
     throw new UsageError(`the task has ${task.inputDim} inputs and ${task.outputDim} classes, the model ${rnn.inputDim} and ${rnn.outputDim}`);
   }

@@ -22,6 +22,8 @@ export const MODELS = [
   { name: '3-5-3', sizes: [3, 5, 3], options: { seed: 1 } },
   { name: '6-11-4', sizes: [6, 11, 4], options: { seed: 'battery' } },
   { name: '3-8-3 notebook init', sizes: [3, 8, 3], options: { seed: 2, init: 'notebook' } },
+  { name: '4-7-3 2 layers', sizes: [4, 7, 3], options: { seed: 3, layers: 2 } },
+  { name: '5-6-4 index input, 2 layers', sizes: [5, 6, 4], options: { seed: 4, layers: 2, input: 'index' } },
 ];
 
 /** Optimisers, with the settings and the number of iterations each model is trained with. */
@@ -177,8 +179,7 @@ function put(out, ...items) {
 }
 
 function paramsOf(rnn) {
-  const p = rnn.getParams();
-  return [p.Wxh, p.Whh, p.Why, p.bh, p.by];
+  return Object.values(rnn.getTensors());
 }
 
 /** The optimiser state the model file keeps: every slot and scalar, decoded. */
@@ -203,7 +204,9 @@ const TEXT = 'the cat sat on the mat. the dog ate the rat! ';
 async function trainCase(lib, build, model, opt) {
   const [I, H, O] = model.sizes;
   const rnn = await lib.RNN.create(I, H, O, { ...model.options, ...build });
-  const { xs, targets } = sequence(lib, I, O, 13, model.name);
+  const dense = sequence(lib, I, O, 13, model.name);
+  const { targets } = dense;
+  const xs = model.options.input === 'index' ? dense.xs.map((x) => Math.floor(x[0] * I)) : dense.xs;
   const first = rnn.train(xs, targets, { ...opt.options, iterations: opt.iterations - 7 });
   const second = rnn.train(xs, targets, { ...opt.options, iterations: 7 });
   rnn.resetHistory();

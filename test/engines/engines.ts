@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { serve } from '../../examples/browser/serve.mjs';
+import { DEMO_FILES, serve } from '../../examples/browser/serve.mjs';
 import { CHROMIUM_PATH, IN_CI, openPage } from '../browser/chromium.js';
 import type { BatteryOptions, BatteryResult } from './battery.js';
 
@@ -44,7 +44,7 @@ async function runInPage(
   open: () => Promise<{ goto(url: string): Promise<unknown>; evaluate(script: string): Promise<unknown>; close(): Promise<void> }>,
   options: BatteryOptions,
 ): Promise<EngineResult> {
-  const server = await serve({ port: 0 });
+  const server = await serve({ port: 0, files: [...DEMO_FILES, 'test/engines/battery.html', 'test/engines/battery.js'] });
   const page = await open();
   try {
     await page.goto(`${server.url}/test/engines/battery.html`);
