@@ -2,7 +2,7 @@
 // token-id inputs): gradients against finite differences, the builds to the bit, index inputs to
 // the bit of their one-hot vectors, carried state, files, and bad input that changes nothing.
 import { describe, expect, it } from 'vitest';
-import { OPTIMIZERS, RNN, type RNNOptions } from '../src/index.js';
+import { OPTIMIZERS, RNN, textDataset, type RNNOptions } from '../src/index.js';
 import {
   BACKENDS, bits, create, lcg, paramBits, randomInputs, randomTargets, relativeDifference, SPECS, type Core,
 } from './helpers.js';
@@ -244,5 +244,41 @@ describe('a pooled wasm instance', () => {
     const { data } = backendOf(next);
     const after = new Uint8Array(data.buffer, data.byteOffset + data.byteLength);
     expect(after.every((b) => b === 0)).toBe(true);
+  });
+});
+
+describe('memory follows the work', () => {
+  it.each(BACKENDS)('%s: train asked for 2e8 iterations that stops after one keeps one loss; a refused call leaves the history', async (core) => {
+    const rnn = await create(core, 2, 3, 2, { seed: 1 });
+    const result = rnn.train([[1, 0], [0, 1]], [0, 1], { iterations: 2e8, targetLoss: Infinity });
+    expect([result.iterations, result.losses.length, result.stopped]).toEqual([1, 1, 'targetLoss']);
+    rnn.resetHistory();
+    rnn.forward([[1, 0]]);
+    const before = stateDigest(rnn);
+    expect(() => rnn.train([[1, 0]], [0], { iterations: 2 ** 40, optimizer: 'nope' as never })).toThrow(TypeError);
+    expect(stateDigest(rnn)).toBe(before);
+  });
+
+  it('sample at a temperature so small that every scaled logit underflows draws the most probable class', async () => {
+    const rnn = await create('ts', 3, 4, 3, { seed: 2 });
+    const greedy = rnn.sample(0, 12, { temperature: 1e-30 });
+    rnn.resetHistory();
+    const ids: number[] = [];
+    let current = 0;
+    for (let t = 0; t < 12; t++) {
+      const x = [0, 0, 0];
+      x[current] = 1;
+      current = rnn.predictOneStep(x);
+      ids.push(current);
+    }
+    expect(rnn.sample(0, 12, { temperature: 5e-324 })).toEqual(ids);
+    expect(greedy).toEqual(ids);
+  });
+
+  it('textDataset refuses what its limits do not allow, at once', () => {
+    expect(() => textDataset('ab'.repeat(2 ** 23 + 1), 25)).toThrow(/text must have at most 16777216 characters/);
+    const kinds = Array.from({ length: 200 }, (_, k) => String.fromCodePoint(0x100 + k)).join('');
+    expect(() => textDataset(kinds.repeat(700_000 / 200), 25)).toThrow(/too many for one-hot inputs.*input: 'index'/);
+    expect(textDataset(kinds.repeat(700_000 / 200), 25, { input: 'index' }).sequences).toHaveLength(28_000);
   });
 });
