@@ -1,7 +1,7 @@
 // backward against central finite differences of loss, on random nets of several shapes.
 import { describe, expect, it } from 'vitest';
-import type { Gradients, Params, RNN } from '../src/index.js';
-import { BACKENDS, create, lcg, PARAMS, randomSequence, randomTargets, relativeDifference } from './helpers.js';
+import type { Gradients } from '../src/index.js';
+import { BACKENDS, create, lcg, numericGradients, PARAMS, randomSequence, randomTargets, relativeDifference } from './helpers.js';
 
 const SHAPES = [
   { I: 1, H: 1, O: 2, T: 1 },
@@ -12,34 +12,11 @@ const SHAPES = [
 ] as const;
 const INITS = ['uniform', 'notebook'] as const;
 
-/**
- * The five-point central difference has error O(EPS^4) plus rounding O(ulp(loss) / EPS). The
- * plain two-point one, O(EPS^2), is too coarse for the tiny gradients of a saturated net (the
- * notebook's initialisation): there no EPS makes both errors small next to 1e-6.
- */
-const EPS = 1e-3;
 /** Normwise relative error allowed per parameter. */
 const TOLERANCE = 1e-6;
 
-function numericGradient(rnn: RNN, xs: number[][], targets: number[], name: keyof Params): Float64Array {
-  const params = rnn.getParams();
-  const values = params[name];
-  const grad = new Float64Array(values.length);
-  const lossAt = (v: number, i: number): number => {
-    const perturbed = values.slice();
-    perturbed[i] = v;
-    rnn.setParams({ [name]: perturbed });
-    rnn.resetHistory();
-    rnn.forward(xs);
-    return rnn.loss(targets);
-  };
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    grad[i] = (8 * (lossAt(v + EPS, i) - lossAt(v - EPS, i)) - (lossAt(v + 2 * EPS, i) - lossAt(v - 2 * EPS, i))) / (12 * EPS);
-  }
-  rnn.setParams({ [name]: values });
-  return grad;
-}
+/** The notebook's names of getTensors' tensors. */
+const TORCH: Record<(typeof PARAMS)[number], string> = { Wxh: 'rnn.weight_ih_l0', Whh: 'rnn.weight_hh_l0', Why: 'fc.weight', bh: 'rnn.bias_ih_l0', by: 'fc.bias' };
 
 describe.each(BACKENDS)('gradient check on %s', (backend) => {
   describe.each(INITS)('%s initialisation', (init) => {
@@ -50,9 +27,10 @@ describe.each(BACKENDS)('gradient check on %s', (backend) => {
       const targets = randomTargets(random, T, O);
       rnn.forward(xs);
       const grads: Gradients = rnn.backward(xs, targets);
+      const numerics = numericGradients(rnn, xs, targets);
       for (const name of PARAMS) {
         const analytic = grads[`d${name}`];
-        const numeric = numericGradient(rnn, xs, targets, name);
+        const numeric = numerics[TORCH[name]];
         expect(relativeDifference(analytic, numeric), name).toBeLessThan(TOLERANCE);
         const scale = Math.max(1, ...Array.from(numeric, Math.abs));
         analytic.forEach((a, i) => expect(Math.abs(a - numeric[i]), `${name}[${i}]`).toBeLessThan(TOLERANCE * scale));

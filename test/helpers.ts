@@ -112,3 +112,33 @@ export const SPECS: readonly { name: string; options: RNNOptions }[] = [
 export function randomInputs(random: () => number, T: number, I: number, options: RNNOptions): number[][] | number[] {
   return options.input === 'index' ? randomTargets(random, T, I) : randomSequence(random, T, I);
 }
+
+/**
+ * The five-point central difference has error O(EPS^4) plus rounding O(ulp(loss) / EPS). The
+ * plain two-point one, O(EPS^2), is too coarse for the tiny gradients of a saturated net (the
+ * notebook's initialisation): there no EPS makes both errors small next to 1e-6.
+ */
+const EPS = 1e-3;
+
+/** Five-point central differences of the loss in every parameter of every tensor, by getTensors' names. */
+export function numericGradients(rnn: RNN, xs: number[][] | number[], targets: number[]): Record<string, Float64Array> {
+  const out: Record<string, Float64Array> = {};
+  for (const [name, values] of Object.entries(rnn.getTensors())) {
+    const grad = new Float64Array(values.length);
+    const lossAt = (v: number, i: number): number => {
+      const perturbed = values.slice();
+      perturbed[i] = v;
+      rnn.setTensors({ [name]: perturbed });
+      rnn.resetHistory();
+      rnn.forward(xs);
+      return rnn.loss(targets);
+    };
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      grad[i] = (8 * (lossAt(v + EPS, i) - lossAt(v - EPS, i)) - (lossAt(v + 2 * EPS, i) - lossAt(v - 2 * EPS, i))) / (12 * EPS);
+    }
+    rnn.setTensors({ [name]: values });
+    out[name] = grad;
+  }
+  return out;
+}

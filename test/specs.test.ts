@@ -4,35 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { OPTIMIZERS, RNN, textDataset, type RNNOptions } from '../src/index.js';
 import {
-  BACKENDS, bits, create, lcg, paramBits, randomInputs, randomTargets, relativeDifference, SPECS, type Core,
+  BACKENDS, bits, create, lcg, numericGradients, paramBits, randomInputs, randomTargets, relativeDifference, SPECS, type Core,
 } from './helpers.js';
 import { backendOf, stateDigest } from './internals.js';
 
-const EPS = 1e-3;
 const TOLERANCE = 1e-6;
-
-/** Five-point central differences of the loss in every parameter of every tensor. */
-function numericGradients(rnn: RNN, xs: number[][] | number[], targets: number[]): Record<string, Float64Array> {
-  const out: Record<string, Float64Array> = {};
-  for (const [name, values] of Object.entries(rnn.getTensors())) {
-    const grad = new Float64Array(values.length);
-    const lossAt = (v: number, i: number): number => {
-      const perturbed = values.slice();
-      perturbed[i] = v;
-      rnn.setTensors({ [name]: perturbed });
-      rnn.resetHistory();
-      rnn.forward(xs);
-      return rnn.loss(targets);
-    };
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      grad[i] = (8 * (lossAt(v + EPS, i) - lossAt(v - EPS, i)) - (lossAt(v + 2 * EPS, i) - lossAt(v - 2 * EPS, i))) / (12 * EPS);
-    }
-    rnn.setTensors({ [name]: values });
-    out[name] = grad;
-  }
-  return out;
-}
 
 const SHAPES = [
   { I: 3, H: 5, O: 4, T: 6 },

@@ -184,13 +184,15 @@ async function syncFolder(folder: string): Promise<void> {
 }
 
 /**
- * Checks that the file named by a flag is a regular file of at most `maxBytes`, without reading
- * it (for files read as a stream): the same usage errors as readFileOf.
+ * Opens the file named by a flag for reading if it is a regular file of at most `maxBytes`: a
+ * missing or unreadable file, a directory, a FIFO, a device, or a longer file is a usage error
+ * that names the file and why, never its contents. Non-blocking, so that opening a FIFO returns
+ * at once (and is then refused) instead of waiting for a writer; no controlling terminal from a tty.
  *
  * @example
- * await checkRegularFile('resume', 'model.json', 2 ** 32);
+ * const stream = (await openRegularFile('resume', 'model.json', 2 ** 34)).createReadStream();
  */
-export async function checkRegularFile(flag: string, path: string, maxBytes: number): Promise<void> {
+export async function openRegularFile(flag: string, path: string, maxBytes: number): Promise<FileHandle> {
   const fail = (why: string): never => {
     throw new UsageError(`--${flag}: cannot read ${path} (${why})`);
   };
@@ -204,8 +206,11 @@ export async function checkRegularFile(flag: string, path: string, maxBytes: num
     const info = await handle.stat();
     if (!info.isFile()) fail(`it is ${kindOf(info)}, not a regular file`);
     if (info.size > maxBytes) fail(`${info.size} bytes, more than the limit of ${maxBytes}`);
-  } finally {
+    return handle;
+  } catch (error) {
     await handle.close();
+    if (error instanceof UsageError) throw error;
+    return fail(codeOf(error));
   }
 }
 
@@ -221,18 +226,8 @@ export async function readFileOf(flag: string, path: string, maxBytes: number): 
   const fail = (why: string): never => {
     throw new UsageError(`--${flag}: cannot read ${path} (${why})`);
   };
-  let handle: FileHandle;
+  const handle = await openRegularFile(flag, path, maxBytes);
   try {
-    // Non-blocking, so that opening a FIFO returns at once (and is then refused) instead of
-    // waiting for a writer; no controlling terminal from a tty.
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOCTTY ?? 0));
-  } catch (error) {
-    return fail(codeOf(error));
-  }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) fail(`it is ${kindOf(info)}, not a regular file`);
-    if (info.size > maxBytes) fail(`${info.size} bytes, more than the limit of ${maxBytes}`);
     // The file may grow while it is read: read until its end, never past the limit.
     const chunks: Buffer[] = [];
     let total = 0;
