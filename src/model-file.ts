@@ -242,7 +242,9 @@ function parse(where: string, json: unknown): Record<string, unknown> {
     try {
       parsed = JSON.parse(json);
     } catch (error) {
-      throw new TypeError(`${where}: json is not valid JSON, is the file truncated? (${(error as Error).message})`, { cause: error });
+      // The engine's message quotes the text; a file's contents stay out of errors.
+      const at = /position (\d+)/.exec((error as Error).message);
+      throw new TypeError(`${where}: json is not valid JSON, is the file truncated?${at === null ? '' : ` (at character ${at[1]})`}`);
     }
     return checkObject(where, 'json', parsed);
   }

@@ -139,7 +139,8 @@ describe('bad model files', () => {
     return f;
   };
   const CASES: Case[] = [
-    ['not JSON', () => 'hello', TypeError, /json is not valid JSON/],
+    ['not JSON', () => 'hello', TypeError, /^RNN.fromJSON: json is not valid JSON, is the file truncated\?( \(at character 0\))?$/],
+    ['not JSON, whose text stays out of the message', () => 'root:x:0:0:root:/root:/bin/bash', TypeError, /^(?!.*root:x).*json is not valid JSON/],
     ['truncated', () => text().slice(0, text().length - 40), TypeError, /json is not valid JSON, is the file truncated/],
     ['empty', () => '', TypeError, /json is not valid JSON/],
     ['an array', () => '[1, 2]', TypeError, /json must be an object, got an array of length 2/],
