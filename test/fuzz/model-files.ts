@@ -32,6 +32,12 @@ async function seedFiles(): Promise<{ json: string[]; safetensors: Uint8Array[] 
   const textModel = await RNN.create(text.vocab.length, 5, text.vocab.length, { backend: 'ts', seed: 'text' });
   textModel.fit(text.sequences, { epochs: 2, optimizer: 'adagrad', carryState: true });
   models.push(textModel);
+  // Version-2 files: stacked layers, and a stack over token ids.
+  const stacked = await RNN.create(3, 4, 2, { backend: 'ts', seed: 'stacked', layers: 2 });
+  stacked.train([[1, 0, 0], [0, 1, 0]], [0, 1], { iterations: 3, optimizer: 'adam' });
+  const ids = await RNN.create(text.vocab.length, 3, text.vocab.length, { backend: 'ts', seed: 'ids', layers: 3, input: 'index' });
+  ids.fit(textDataset('fuzzing files', 4, { input: 'index' }).sequences, { epochs: 1, optimizer: 'rprop' });
+  models.push(stacked, ids);
   return { json: models.map((m) => JSON.stringify(m)), safetensors: models.map((m) => m.toSafetensors()) };
 }
 
@@ -175,13 +181,13 @@ async function attempt(load: () => Promise<RNN>, tally: FuzzReport['json'], desc
   const grew = process.memoryUsage().arrayBuffers - before;
   if (grew > justified(rnn)) throw new Error(`loading allocated ${grew} bytes for a ${rnn.inputDim}-${rnn.hiddenDim}-${rnn.outputDim} model: ${describe()}`);
   // A loaded model is a working model with finite weights, and training keeps them finite.
-  const params = Object.values(rnn.getParams()).flatMap((v) => [...v]);
+  const params = Object.values(rnn.getTensors()).flatMap((v) => [...v]);
   if (!params.every(Number.isFinite)) throw new Error(`a loaded model has non-finite weights: ${describe()}`);
-  const x = new Array<number>(rnn.inputDim).fill(0.5);
+  const x = rnn.input === 'index' ? rnn.inputDim - 1 : new Array<number>(rnn.inputDim).fill(0.5);
   const y = rnn.forwardOneStep(x);
   if (!y.every(Number.isFinite)) throw new Error(`a loaded model gives non-finite outputs: ${describe()}`);
-  rnn.train([x, x], [0, rnn.outputDim - 1], 2, 0.01);
-  if (!Object.values(rnn.getParams()).every((v) => v.every(Number.isFinite))) throw new Error(`training a loaded model left non-finite weights: ${describe()}`);
+  rnn.train(typeof x === 'number' ? [x, 0] : [x, x], [0, rnn.outputDim - 1], 2, 0.01);
+  if (!Object.values(rnn.getTensors()).every((v) => v.every(Number.isFinite))) throw new Error(`training a loaded model left non-finite weights: ${describe()}`);
   rnn.dispose();
 }
 
