@@ -243,8 +243,8 @@ function parse(where: string, json: unknown): Record<string, unknown> {
       parsed = JSON.parse(json);
     } catch (error) {
       // The engine's message (and so its error, as a cause) quotes the text; a file's contents stay out of errors.
-      // eslint-disable-next-line preserve-caught-error
       const at = /position (\d+)/.exec((error as Error).message);
+      // eslint-disable-next-line preserve-caught-error
       throw new TypeError(`${where}: json is not valid JSON, is the file truncated?${at === null ? '' : ` (at character ${at[1]})`}`);
     }
     return checkObject(where, 'json', parsed);
