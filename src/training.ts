@@ -18,8 +18,13 @@ export interface Run {
  * 2e8 iterations that stops after one holds one number, not 1.6 GB.
  */
 class Losses {
-  #values = new Float64Array(64);
+  #values: Float64Array;
   #count = 0;
+
+  /** `expected`: how many may come; room for that many (at most 2^16, 512 kB) is made at once. */
+  constructor(expected: number) {
+    this.#values = new Float64Array(Math.max(1, Math.min(expected, 2 ** 16)));
+  }
 
   push(loss: number): void {
     if (this.#count === this.#values.length) {
@@ -60,7 +65,7 @@ export function trainRun(model: Model, xs: Float64Array, targets: Float64Array, 
   model.writeInputs(xs, 0);
   model.writeTargets(targets);
   model.saveBackup();
-  const losses = new Losses();
+  const losses = new Losses(plan.iterations);
   const { iterations } = plan;
   // Only call progress when there is something to tell or check: passing the loss to a call that
   // is not inlined boxes it, an allocation per iteration.
@@ -112,7 +117,7 @@ function shuffle(order: number[], random: () => number): void {
 export function fitRun(model: Model, examples: Examples, plan: FitPlan, random: (() => number) | null): Run {
   const n = examples.lengths.length;
   const order = Array.from({ length: n }, (_, k) => k);
-  const losses = new Losses();
+  const losses = new Losses(plan.epochs);
   model.saveBackup();
   let epoch = 0, start = 0, sum = 0;
   return {

@@ -68,8 +68,10 @@ describe.each(['wasm-simd', 'wasm-scalar'] as const)('training on %s allocates n
     const probe = fileURLToPath(new URL('./probes/allocation.mjs', import.meta.url));
     const out = execFileSync(process.execPath, [probe, core === 'wasm-simd' ? 'simd' : 'scalar'], { encoding: 'utf8' });
     const { few, many } = JSON.parse(out) as { few: number; many: number };
-    // One 16-byte object per iteration would add 320 000 bytes; allow a few stray samples.
-    expect(many - few).toBeLessThan(20000);
+    // One 16-byte object per iteration would add 320 000 bytes. What may grow is the result: its
+    // losses, 8 bytes an iteration (160 000 more, of which the sampler sees about a third here),
+    // so the bound is well below one object per iteration and above the result's growth.
+    expect(many - few).toBeLessThan(100_000);
     expect(many).toBeGreaterThan(0); // the sampler sees train's one-off allocations (the result)
   });
 });
