@@ -258,3 +258,21 @@ describe('memory follows the work', () => {
     expect(textDataset(kinds.repeat(700_000 / 200), 25, { input: 'index' }).sequences).toHaveLength(28_000);
   });
 });
+
+describe('the spec options', () => {
+  it.each([
+    [{ cell: 'lstm' }, RangeError, /RNN: options.cell "lstm" is not available in this version of rnn-wasm \(available: 'rnn'\)/],
+    [{ cell: 'gru' }, RangeError, /options.cell "gru" is not available/],
+    [{ output: 'linear' }, RangeError, /options.output "linear" is not available/],
+    [{ outputAt: 'last' }, RangeError, /options.outputAt "last" is not available/],
+    [{ cell: 'lst' }, TypeError, /options.cell must be one of 'rnn', got "lst"/],
+    [{ input: 'ids' }, TypeError, /options.input must be one of 'dense', 'index', got "ids"/],
+    [{ layers: 0 }, RangeError, /options.layers must be an integer in \[1, 64\], got 0/],
+    [{ layers: 65 }, RangeError, /options.layers must be an integer in \[1, 64\], got 65/],
+    [{ layers: 1.5 }, RangeError, /options.layers must be an integer/],
+    [{ layers: '2' }, TypeError, /options.layers must be a finite number, got "2"/],
+  ] as const)('%o is refused with a clear error', (options, type, message) => {
+    expect(() => new RNN(3, 4, 3, { backend: 'ts', ...(options as RNNOptions) })).toThrow(type);
+    expect(() => new RNN(3, 4, 3, { backend: 'ts', ...(options as RNNOptions) })).toThrow(message);
+  });
+});
