@@ -10,6 +10,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    // Starting a browser or building an app in beforeAll can take longer than the 10 s default on a busy machine.
+    hookTimeout: 120_000,
     // test/memory.test.ts collects garbage between measurements.
     execArgv: ['--expose-gc'],
   },
