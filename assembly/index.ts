@@ -3,6 +3,8 @@
 // of calls. The records are written by src/backends/wasm.ts.
 import { CellRecord, HeadRecord, OptimRecord } from './records';
 import * as rnn from './cells/rnn';
+import * as lstm from './cells/lstm';
+import * as gru from './cells/gru';
 import * as softmax from './heads/softmax';
 import * as optim from './optim';
 import * as mathf from './mathf';
@@ -19,6 +21,26 @@ export function rnnForward(r: usize, t0: i32, t1: i32): f64 {
 
 export function rnnBackward(r: usize, T: i32, _b: i32): f64 {
   rnn.rnnBackward(changetype<CellRecord>(r), T);
+  return 0;
+}
+
+export function lstmForward(r: usize, t0: i32, t1: i32): f64 {
+  lstm.lstmForward(changetype<CellRecord>(r), t0, t1);
+  return 0;
+}
+
+export function lstmBackward(r: usize, T: i32, _b: i32): f64 {
+  lstm.lstmBackward(changetype<CellRecord>(r), T);
+  return 0;
+}
+
+export function gruForward(r: usize, t0: i32, t1: i32): f64 {
+  gru.gruForward(changetype<CellRecord>(r), t0, t1);
+  return 0;
+}
+
+export function gruBackward(r: usize, T: i32, _b: i32): f64 {
+  gru.gruBackward(changetype<CellRecord>(r), T);
   return 0;
 }
 
@@ -83,6 +105,10 @@ export function tanh(x: f64): f64 {
 
 export function exp(x: f64): f64 {
   return mathf.exp(x);
+}
+
+export function sigmoid(x: f64): f64 {
+  return mathf.sigmoid(x);
 }
 
 export function log(x: f64): f64 {

@@ -170,3 +170,10 @@ export function addToColumn(A: usize, u: usize, c: i32, rows: i32, cols: i32): v
     put(p, c, at(p, c) + at(u, i));
   }
 }
+
+/** The input id at `s`, kept within [0, I) whatever the block holds (the facade checks every id). */
+// @ts-ignore: decorator
+@inline export function idAt(xs: usize, s: i32, I: i32): i32 {
+  const c = <i32>at(xs, s);
+  return <u32>c < <u32>I ? c : 0;
+}

@@ -131,6 +131,17 @@ export function tanh(x: f64): f64 {
   return x < 0 ? -z : z;
 }
 
+/**
+ * The logistic function 1 / (1 + e^-x), from the portable exp: for x < 0 as e^x / (1 + e^x), so
+ * that it never divides by an overflowed e^-x and keeps its relative accuracy far into the tail.
+ */
+export function sigmoid(x: f64): f64 {
+  if (x != x) return x;
+  if (x >= 0) return 1 / (1 + exp(-x));
+  const e = exp(x);
+  return e / (1 + e);
+}
+
 const LG1 = 6.666666666666735130e-01;
 const LG2 = 3.999999999940941908e-01;
 const LG3 = 2.857142874366239149e-01;

@@ -7,6 +7,10 @@ export const KERNELS = {
   /** Cells: forward over steps a .. b-1; backward over steps a-1 .. 0, adding into the gradients. */
   rnnForward: 'cell',
   rnnBackward: 'cell',
+  lstmForward: 'cell',
+  lstmBackward: 'cell',
+  gruForward: 'cell',
+  gruBackward: 'cell',
   /** Heads: forward over steps a .. b-1; the loss of steps 0 .. a-1; backward of steps 0 .. a-1. */
   softmaxForward: 'head',
   softmaxLoss: 'head',

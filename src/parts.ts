@@ -28,6 +28,13 @@ export interface CellPart {
 
 export const CELL_PARTS: Readonly<Partial<Record<CellName, CellPart>>> = {
   rnn: { gates: 1, biases: 'one', regions: [], state: ['hs'], forward: 'rnnForward', backward: 'rnnBackward' },
+  // c_t (C + 1 rows, carried with h) and the four activated gates i, f, g, o of each step.
+  lstm: {
+    gates: 4, biases: 'two', regions: [{ field: 'cs', width: 1, rows: 'state' }, { field: 'gates', width: 4, rows: 'step' }],
+    state: ['hs', 'cs'], forward: 'lstmForward', backward: 'lstmBackward',
+  },
+  // r, z, n and W_hn h + b_hn of each step.
+  gru: { gates: 3, biases: 'two', regions: [{ field: 'gates', width: 4, rows: 'step' }], state: ['hs'], forward: 'gruForward', backward: 'gruBackward' },
 };
 
 export interface HeadPart {

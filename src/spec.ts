@@ -62,7 +62,7 @@ export interface SpecOptions {
 export const SPEC_OPTION_KEYS = ['cell', 'layers', 'input', 'output', 'outputAt'] as const;
 
 /** The cells, inputs, outputs and output positions this version computes. */
-export const CELLS: readonly CellName[] = ['rnn'];
+export const CELLS: readonly CellName[] = ['rnn', 'lstm', 'gru'];
 export const INPUTS: readonly InputKind[] = ['dense', 'index'];
 export const OUTPUTS: readonly OutputKind[] = ['softmax'];
 export const OUTPUT_POSITIONS: readonly OutputAt[] = ['every'];

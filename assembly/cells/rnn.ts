@@ -2,7 +2,7 @@
 //   h_t = tanh(W_ih x_t + b + W_hh h_{t-1})      hs row t+1 (row 0 is the initial state)
 // over a batch of B sequences in lockstep (rows [t][b]). Mirrored by src/backends/ts/cells/rnn.ts.
 import { CellRecord } from '../records';
-import { addColumn, addTo, addToColumn, at, copy, matTVecAdd, matVecAdd, outerAdd, put, row, zero } from '../linalg';
+import { addColumn, addTo, addToColumn, at, copy, idAt, matTVecAdd, matVecAdd, outerAdd, put, row, zero } from '../linalg';
 import { tanh } from '../mathf';
 
 /** Steps t0 .. t1-1, from the inputs in xs and the states in hs row t0. */
@@ -20,13 +20,6 @@ export function rnnForward(R: CellRecord, t0: i32, t1: i32): void {
       for (let i = 0; i < H; i++) put(h, i, tanh(at(h, i)));
     }
   }
-}
-
-/** The input id at `s`, kept within [0, I) whatever the block holds (the facade checks every id). */
-// @ts-ignore: decorator
-@inline function idAt(xs: usize, s: i32, I: i32): i32 {
-  const c = <i32>at(xs, s);
-  return <u32>c < <u32>I ? c : 0;
 }
 
 /**

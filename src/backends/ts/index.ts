@@ -3,6 +3,8 @@ import type { Backend } from '../../backend.js';
 import type { KernelName } from '../../kernels.js';
 import { plan, relocate, type CellRecord, type HeadRecord, type OptimRecord, type Plan } from '../../plan.js';
 import type { ModelSpec } from '../../spec.js';
+import { gruBackward, gruForward } from './cells/gru.js';
+import { lstmBackward, lstmForward } from './cells/lstm.js';
 import { rnnBackward, rnnForward } from './cells/rnn.js';
 import { softmaxBackward, softmaxForward, softmaxLoss } from './heads/softmax.js';
 import { adagrad, adam, clip, irpropPlus, momentum, rprop, rpropNotebook, scaleGrads, sgd, zeroGrads } from './optim.js';
@@ -13,6 +15,10 @@ type Kernel = (m: Float64Array, record: never, a: number, b: number) => number;
 const KERNELS: Record<KernelName, Kernel> = {
   rnnForward: rnnForward as (m: Float64Array, R: CellRecord, a: number, b: number) => number,
   rnnBackward: rnnBackward as (m: Float64Array, R: CellRecord, a: number) => number,
+  lstmForward: lstmForward as (m: Float64Array, R: CellRecord, a: number, b: number) => number,
+  lstmBackward: lstmBackward as (m: Float64Array, R: CellRecord, a: number) => number,
+  gruForward: gruForward as (m: Float64Array, R: CellRecord, a: number, b: number) => number,
+  gruBackward: gruBackward as (m: Float64Array, R: CellRecord, a: number) => number,
   softmaxForward: softmaxForward as (m: Float64Array, R: HeadRecord, a: number, b: number) => number,
   softmaxLoss: softmaxLoss as (m: Float64Array, R: HeadRecord, a: number) => number,
   softmaxBackward: softmaxBackward as (m: Float64Array, R: HeadRecord, a: number) => number,
