@@ -8,8 +8,8 @@ export type { Example, FitOptions, Progress, TrainOptions } from './training-opt
 export { DEFAULT_LEARNING_RATES, OPTIMIZERS } from './optimizers.js';
 export type { OptimizerName } from './optimizers.js';
 export { sigmoid, sigmoidDerivative, softmax, softmaxNaive } from './functions.js';
-export { constantDataset, identityDataset, periodicDataset, textDataset } from './datasets.js';
-export type { Dataset, TextDataset } from './datasets.js';
+export { constantDataset, identityDataset, periodicDataset, recallDataset, textDataset } from './datasets.js';
+export type { Dataset, RecallDataset, TextDataset } from './datasets.js';
 export type { Seed } from './random.js';
 export { MODEL_FORMAT, MODEL_VERSION } from './model-file.js';
 export type { ModelFile, ModelFileModel, ModelFileOptimizer, ModelFileOptions, ModelFileV1, ModelFileV2, StoredNumber } from './model-file.js';

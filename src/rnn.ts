@@ -385,7 +385,8 @@ export class RNN {
    * Forgets the steps run so far. The next step starts from `hiddenState`, or from zeros when it
    * is omitted: pass `getHiddenState()` to carry the state of one chunk of a stream into the next
    * (truncated backpropagation through time). The state is every layer's h, layer 0 first
-   * (layers * hiddenDim numbers), as torch's h_n.
+   * (layers * hiddenDim numbers), as torch's h_n; an LSTM's is h_n then c_n, every layer's h and
+   * then every layer's c (2 * layers * hiddenDim numbers).
    *
    * @example
    * rnn.resetHistory(); rnn.seqLength; // 0
@@ -401,12 +402,14 @@ export class RNN {
 
   #readState(where: string, name: string, value: unknown): Float64Array {
     const n = this.#model.stateLength;
-    return readVector(where, name, value, n, this.layers > 1 ? 'layers * hiddenDim' : 'hiddenDim');
+    const size = `${this.#model.plan.stateRegions.length / this.layers > 1 ? '2 * ' : ''}${this.layers > 1 ? 'layers * ' : ''}hiddenDim`;
+    return readVector(where, name, value, n, size);
   }
 
   /**
    * A copy of the current hidden state: after the last step run, or the initial state when the
-   * history is empty; every layer's h, layer 0 first (layers * hiddenDim numbers).
+   * history is empty; every layer's h, layer 0 first (layers * hiddenDim numbers), and for an
+   * LSTM then every layer's c (torch's h_n and c_n, 2 * layers * hiddenDim numbers).
    *
    * @example
    * rnn.forward(xs);

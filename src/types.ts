@@ -27,7 +27,11 @@ export interface RNNOptions {
    * 'simd' fails with the engine's `WebAssembly.CompileError`.
    */
   wasmBuild?: WasmBuild;
-  /** The recurrent cell: 'rnn' (default), the tanh Elman cell with one hidden bias. */
+  /**
+   * The recurrent cell: 'rnn' (default), the tanh Elman cell of torch.nn.RNN with one hidden
+   * bias; 'lstm', torch.nn.LSTM's (gates i, f, g, o; a cell state c beside h); 'gru',
+   * torch.nn.GRU's (gates r, z, n). Both gated cells have torch's two biases.
+   */
   cell?: CellName;
   /** Stacked recurrent layers, as torch.nn.RNN's num_layers: layer k+1 reads layer k's states. Default 1. */
   layers?: number;

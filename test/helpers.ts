@@ -106,6 +106,10 @@ export const SPECS: readonly { name: string; options: RNNOptions }[] = [
   { name: '3 layers', options: { layers: 3 } },
   { name: 'index input', options: { input: 'index' } },
   { name: '2 layers, index input', options: { layers: 2, input: 'index' } },
+  { name: 'lstm', options: { cell: 'lstm' } },
+  { name: '2 layers lstm, index input', options: { cell: 'lstm', layers: 2, input: 'index' } },
+  { name: 'gru', options: { cell: 'gru' } },
+  { name: '2 layers gru', options: { cell: 'gru', layers: 2 } },
 ];
 
 /** A random sequence of T inputs for a model: vectors, or ids for index input. */

@@ -24,6 +24,10 @@ export const MODELS = [
   { name: '3-8-3 notebook init', sizes: [3, 8, 3], options: { seed: 2, init: 'notebook' } },
   { name: '4-7-3 2 layers', sizes: [4, 7, 3], options: { seed: 3, layers: 2 } },
   { name: '5-6-4 index input, 2 layers', sizes: [5, 6, 4], options: { seed: 4, layers: 2, input: 'index' } },
+  { name: '3-7-3 lstm', sizes: [3, 7, 3], options: { seed: 5, cell: 'lstm' } },
+  { name: '5-6-4 lstm index input, 2 layers', sizes: [5, 6, 4], options: { seed: 6, cell: 'lstm', layers: 2, input: 'index' } },
+  { name: '3-9-3 gru', sizes: [3, 9, 3], options: { seed: 7, cell: 'gru' } },
+  { name: '4-5-3 gru 2 layers', sizes: [4, 5, 3], options: { seed: 8, cell: 'gru', layers: 2 } },
 ];
 
 /** Optimisers, with the settings and the number of iterations each model is trained with. */
