@@ -9,7 +9,16 @@ export const CASES = [
   { I: 3, H: 128, O: 3, T: 25, iterations: 40 },
   { I: 64, H: 256, O: 64, T: 50, iterations: 4 },
 ] as const;
-export type Case = (typeof CASES)[number];
+/** The sizes the gated cells (LSTM, GRU) are timed at, beside the Elman cell at the same sizes. */
+export const CELL_CASES = [
+  { I: 3, H: 50, O: 3, T: 10, iterations: 100 },
+  { I: 64, H: 256, O: 64, T: 50, iterations: 2 },
+] as const;
+export type Case = (typeof CASES)[number] | (typeof CELL_CASES)[number];
+
+/** The cells, as RNN's `cell` option. */
+export const CELL_NAMES = ['rnn', 'lstm', 'gru'] as const;
+export type CellName = (typeof CELL_NAMES)[number];
 
 /** Random inputs in [-1, 1) and random targets: the same task for every implementation. */
 export function task({ I, O, T }: Case, seed = 1): { xs: Float64Array[]; targets: number[] } {

@@ -86,6 +86,20 @@ describe.each(BACKEND_NAMES)('rnn-wasm train, predict and export on %s', (backen
     });
   });
 
+  it('train --cell lstm --layers 2 saves the gated model the library trains, and resumes it exactly', async () => {
+    const common = ['--task', 'identity', '--delay', '2', '--hidden', '5', '--cell', 'lstm', '--layers', '2', '--optimizer', 'adam', '--backend', backend];
+    const out = ok('train', ...common, '--iterations', '30', '--out', name('lstm.json'));
+    expect(out).toMatch(/: a 2-layer lstm 3-5-3 model on the \w+ backend$/m);
+    const { xs, targets } = identityDataset(10, 3, { seed: '1', delay: 2 });
+    const rnn = await RNN.create(3, 5, 3, { seed: '1', backend, cell: 'lstm', layers: 2 });
+    rnn.train(xs, targets, { iterations: 30, optimizer: 'adam', learningRate: DEFAULT_LEARNING_RATES.adam });
+    expect(await loadBits(name('lstm.json'))).toBe(paramBits(rnn));
+    ok('train', ...common, '--iterations', '12', '--out', name('lstm-12.json'), '--quiet');
+    ok('train', '--resume', name('lstm-12.json'), '--iterations', '18', '--backend', backend, '--out', name('lstm-30.json'), '--quiet');
+    expect(await loadBits(name('lstm-30.json'))).toBe(await loadBits(name('lstm.json')));
+    expect(readModelFile(name('lstm-30.json')).model).toMatchObject({ cell: 'lstm', layers: 2 });
+  });
+
   it('train 40, then train --resume 25, equals train 65, bit for bit', async () => {
     const common = ['--task', 'identity', '--length', '8', '--dim', '4', '--hidden', '7', '--backend', backend];
     ok('train', ...common, '--iterations', '65', '--out', name('whole.json'), '--quiet');
@@ -377,6 +391,9 @@ describe('bad arguments: exit 2, one line on stderr, no stack trace', () => {
     ['more hidden units than a model can have', [...train, '--hidden', '6000'], /^rnn-wasm train: --hidden 6000: RNN: a 3-6000-3 model needs 2596705760 bytes, more than the limit of 2146435072$/],
     ['an unknown backend', [...train, '--backend', 'gpu'], /^rnn-wasm train: --backend must be one of: wasm, ts, got "gpu"$/],
     ['an unknown init', [...train, '--init', 'xavier'], /^rnn-wasm train: --init must be one of: uniform, notebook, got "xavier"$/],
+    ['an unknown cell', [...train, '--cell', 'lst'], /^rnn-wasm train: --cell must be one of: rnn, lstm, gru, got "lst"$/],
+    ['zero layers', [...train, '--layers', '0'], /^rnn-wasm train: --layers must be an integer in \[1, 64\], got "0"$/],
+    ['--cell when resuming', ['train', '--resume', 'model.json', '--cell', 'gru', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --cell comes from the model file when resuming; leave it out$/],
     ['a constant out of range', [...train, '--value', '3'], /^rnn-wasm train: --value must be an integer in \[0, 2\], got "3"$/],
     ['a pattern out of range', ['train', '--task', 'periodic', '--pattern', '0,5', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --pattern must be a comma-separated list of integers in \[0, 2\], got "0,5"$/],
     ['a flag of another task', [...train, '--pattern', '0,1'], /^rnn-wasm train: --pattern does not apply to --task constant$/],

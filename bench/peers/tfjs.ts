@@ -1,21 +1,30 @@
 // TensorFlow.js's simpleRNN on the task of bench/train.ts, beside rnn-wasm in the same run: µs per
-// training iteration (trainOnBatch on the one sequence) on its cpu and wasm backends. TensorFlow.js
+// training iteration (trainOnBatch on the one sequence) on its cpu and wasm backends; then its lstm
+// and gru layers beside rnn-wasm's cells (each of rnn-wasm's three builds) at two sizes. TensorFlow.js
 // has no Rprop, so it trains with SGD; the work per iteration (forward, BPTT, an update of every
 // weight) is the same. Run with `npm run bench:peers` from the repository's root, which installs
 // the peers here, apart from the library's own dependencies.
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { init, RNN } from 'rnn-wasm';
-import { CASES, environment, median, table, task, time, type Case } from '../measure.js';
+import { init, RNN, type RNNOptions } from 'rnn-wasm';
+import { CASES, CELL_CASES, CELL_NAMES, environment, median, table, task, time, type Case, type CellName } from '../measure.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 
-/** A simpleRNN (tanh) with a softmax dense layer at every step, as rnn-wasm's model. */
-async function tfTime(c: Case, iterations: number): Promise<number> {
+/** TensorFlow.js's layer of a cell, returning every step's state. */
+function tfLayer(cell: CellName, c: Case): tf.layers.Layer {
+  const config = { units: c.H, returnSequences: true, inputShape: [c.T, c.I], recurrentInitializer: 'glorotUniform' as const };
+  if (cell === 'lstm') return tf.layers.lstm(config);
+  if (cell === 'gru') return tf.layers.gru(config);
+  return tf.layers.simpleRNN(config);
+}
+
+/** A recurrent layer (simpleRNN is tanh) with a softmax dense layer at every step, as rnn-wasm's model. */
+async function tfTime(c: Case, iterations: number, cell: CellName = 'rnn'): Promise<number> {
   const { xs, targets } = task(c);
   const model = tf.sequential({
     layers: [
-      tf.layers.simpleRNN({ units: c.H, returnSequences: true, inputShape: [c.T, c.I], recurrentInitializer: 'glorotUniform' }),
+      tfLayer(cell, c),
       tf.layers.timeDistributed({ layer: tf.layers.dense({ units: c.O, activation: 'softmax' }) }),
     ],
   });
@@ -31,15 +40,16 @@ async function tfTime(c: Case, iterations: number): Promise<number> {
   return us;
 }
 
-function rnnTime(c: Case): number {
+function rnnTime(c: Case, options: RNNOptions = {}): number {
   const { xs, targets } = task(c);
-  const rnn = new RNN(c.I, c.H, c.O, { seed: 1 });
+  const rnn = new RNN(c.I, c.H, c.O, { seed: 1, ...options });
   return time((n) => rnn.train(xs, targets, n, 0.01), c.iterations);
 }
 
 async function main(): Promise<void> {
   tf.enableProdMode(); // no debug checks: TensorFlow.js at its fastest
-  await init();
+  await init('simd');
+  await init('scalar');
   console.log(environment());
   console.log(`TensorFlow.js ${tf.version.tfjs}; median of ${ROUNDS} interleaved rounds, µs per training iteration\n`);
   const rows: string[][] = [];
@@ -61,6 +71,31 @@ async function main(): Promise<void> {
     ]);
   }
   console.log(table(['(I, H, O, T)', 'rnn-wasm', 'tfjs cpu', 'tfjs wasm', 'cpu/rnn-wasm', 'wasm/rnn-wasm'], rows));
+
+  console.log('\nevery cell: rnn-wasm\'s builds beside TensorFlow.js\'s simpleRNN, lstm and gru layers, µs per training iteration\n');
+  const builds: Record<string, RNNOptions> = { simd: { wasmBuild: 'simd' }, scalar: { wasmBuild: 'scalar' }, ts: { backend: 'ts' } };
+  const cellRows: string[][] = [];
+  for (const c of CELL_CASES) {
+    for (const cell of CELL_NAMES) {
+      const tfIterations = Math.max(2, Math.ceil(c.iterations / 10));
+      const samples: Record<string, number[]> = { simd: [], scalar: [], ts: [], cpu: [], wasm: [] };
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [name, options] of Object.entries(builds)) samples[name].push(rnnTime(c, { ...options, cell }));
+        for (const backend of ['cpu', 'wasm'] as const) {
+          await tf.setBackend(backend);
+          await tf.ready();
+          samples[backend].push(await tfTime(c, tfIterations, cell));
+        }
+      }
+      const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+      const best = Math.min(m.cpu, m.wasm);
+      cellRows.push([
+        cell, `(${c.I}, ${c.H}, ${c.O}, ${c.T})`, m.simd.toFixed(1), m.scalar.toFixed(1), m.ts.toFixed(1), m.cpu.toFixed(0), m.wasm.toFixed(0),
+        `${(m.ts / m.simd).toFixed(2)}x`, `${(best / m.simd).toFixed(0)}x`,
+      ]);
+    }
+  }
+  console.log(table(['cell', '(I, H, O, T)', 'simd', 'scalar', 'ts', 'tfjs cpu', 'tfjs wasm', 'ts/simd', 'best tfjs/simd'], cellRows));
 }
 
 await main();

@@ -2,6 +2,7 @@
 import cliProgress from 'cli-progress';
 import { relative } from 'node:path';
 import { RNN, type BackendName, type RNNOptions } from '../rnn.js';
+import { CELLS, MAX_LAYERS } from '../spec.js';
 import { choice, integer, required, UsageError, type Command, type Values } from './args.js';
 import { lossChart } from './chart.js';
 import { checkWritable, writeFileOf } from './files.js';
@@ -70,6 +71,8 @@ async function run(values: Values): Promise<number> {
   const backend = choice<BackendName>('backend', (values.backend as string | undefined) ?? 'wasm', ['wasm', 'ts']);
   const init = choice('init', (values.init as string | undefined) ?? 'uniform', ['uniform', 'notebook'] as const);
   const seed = (values.seed as string | undefined) ?? 1;
+  const cell = choice('cell', (values.cell as string | undefined) ?? 'rnn', CELLS);
+  const layers = values.layers === undefined ? 1 : integer('layers', values.layers as string, 1, MAX_LAYERS);
   const quiet = values.quiet === true;
   const print = quiet ? () => undefined : (line: string) => console.log(line);
 
@@ -80,7 +83,7 @@ async function run(values: Values): Promise<number> {
   let spec = flagged;
   let hidden = 0;
   if (resumePath !== undefined) {
-    for (const flag of ['hidden', 'seed', 'init'] as const) {
+    for (const flag of ['hidden', 'seed', 'init', 'cell', 'layers'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} comes from the model file when resuming; leave it out`);
     }
     resumed = await readModel('resume', resumePath, backend);
@@ -97,7 +100,7 @@ async function run(values: Values): Promise<number> {
   const kind = task.text === undefined ? 'sequence' : 'text';
   const stored = resumePath === undefined ? undefined : storedTraining(resumePath, (resumed?.meta as Partial<CliMeta> | undefined)?.training);
   const { optimizer, learningRate, says } = chooseSchedule(values, kind, resumePath === undefined ? undefined : { path: resumePath, stored });
-  const rnn = resumed?.rnn ?? await createModel(task.inputDim, hidden, task.outputDim, { seed, backend, init, ...(task.text === undefined ? {} : { input: 'index' as const }) });
+  const rnn = resumed?.rnn ?? await createModel(task.inputDim, hidden, task.outputDim, { seed, backend, init, cell, layers, ...(task.text === undefined ? {} : { input: 'index' as const }) });
   if (task.inputDim !== rnn.inputDim || task.outputDim !== rnn.outputDim) {
     throw new UsageError(`the task has ${task.inputDim} inputs and ${task.outputDim} classes, the model ${rnn.inputDim} and ${rnn.outputDim}`);
   }
@@ -112,7 +115,8 @@ async function run(values: Values): Promise<number> {
   const onSigint = (): void => interrupt.abort();
   process.once('SIGINT', onSigint);
   const unit = task.text === undefined ? 'iterations' : 'epochs';
-  const model = `${rnn.inputDim}-${rnn.hiddenDim}-${rnn.outputDim} model`;
+  const shape = `${rnn.layers > 1 ? `${rnn.layers}-layer ` : ''}${rnn.cell === 'rnn' ? '' : `${rnn.cell} `}`;
+  const model = `${shape}${rnn.inputDim}-${rnn.hiddenDim}-${rnn.outputDim} model`;
   print(`task ${describeTask(task.spec, task)}: ${resumePath === undefined ? `a ${model}` : `the ${model} of ${resumePath} (${previous.iterations} ${unit} so far)`} on the ${rnn.backend} backend`);
   print(`training: ${says}`);
   const bar = quiet ? undefined : new cliProgress.SingleBar({
@@ -173,6 +177,8 @@ export const train: Command = {
   options: {
     ...TASK_OPTIONS,
     hidden: { type: 'string' },
+    cell: { type: 'string' },
+    layers: { type: 'string' },
     optimizer: { type: 'string' },
     lr: { type: 'string' },
     iterations: { type: 'string' },
@@ -203,6 +209,9 @@ Task:
 
 Model and training:
   --hidden N          hidden units (not with --resume)
+  --cell NAME         rnn (default: tanh Elman), lstm or gru, as torch.nn.RNN, LSTM and GRU
+                      (not with --resume)
+  --layers N          stacked recurrent layers (default 1; not with --resume)
   --iterations N      training iterations
   --optimizer NAME    one of: ${OPTIMIZERS.join(', ')} (default: when resuming, the
                       file's; else ${DEFAULT_OPTIMIZER.sequence} for one sequence, ${DEFAULT_OPTIMIZER.text} for a text)
