@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LEARNING_RATES, identityDataset, periodicDataset, RNN, textDataset, type ModelFile } from '../src/index.js';
+import { DEFAULT_LEARNING_RATES, identityDataset, periodicDataset, RNN, textDataset, type ModelFile, type ModelFileV2 } from '../src/index.js';
 import { BACKEND_NAMES, paramBits } from './helpers.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
@@ -97,7 +97,7 @@ describe.each(BACKEND_NAMES)('rnn-wasm train, predict and export on %s', (backen
     ok('train', ...common, '--iterations', '12', '--out', name('lstm-12.json'), '--quiet');
     ok('train', '--resume', name('lstm-12.json'), '--iterations', '18', '--backend', backend, '--out', name('lstm-30.json'), '--quiet');
     expect(await loadBits(name('lstm-30.json'))).toBe(await loadBits(name('lstm.json')));
-    expect(readModelFile(name('lstm-30.json')).model).toMatchObject({ cell: 'lstm', layers: 2 });
+    expect((readModelFile(name('lstm-30.json')) as ModelFileV2).model).toMatchObject({ cell: 'lstm', layers: 2 });
   });
 
   it('train 40, then train --resume 25, equals train 65, bit for bit', async () => {
