@@ -3,15 +3,18 @@
 // of each backend. It imports the self-contained bundle, as a plain page would: no bundler, no
 // import map.
 import {
-  constantDataset, DEFAULT_LEARNING_RATES, identityDataset, init, OPTIMIZERS, periodicDataset, RNN, textDataset,
+  constantDataset, DEFAULT_LEARNING_RATES, identityDataset, init, OPTIMIZERS, periodicDataset, recallDataset, RNN, textDataset,
 } from '../../dist/rnn-wasm.browser.js';
 
 const $ = (id) => document.getElementById(id);
 const controls = $('controls');
 const status = $('status');
 
-/** The optimiser each kind of task starts with when it is chosen. */
+/** The optimiser each kind of task starts with when it is chosen (recall: adam, over batches of sequences). */
 const SUGGESTED_OPTIMIZER = { sequence: 'rprop', text: 'adagrad' };
+const TASK_OPTIMIZER = { recall: 'adam' };
+/** Held-out sequences the recall task is scored on. */
+const RECALL_HELD_OUT = 200;
 /** Characters of the sample shown for the text task. */
 const SAMPLE_LENGTH = 160;
 /** At most this often the sample is redrawn while training (it is always drawn at the end). */
@@ -60,6 +63,50 @@ function heldOutSeed(seed) {
   return `${seed}/held-out`;
 }
 
+/**
+ * The recall task: many sequences, each a class, distractors and a query `delay` steps later,
+ * trained with fit in batches of 8, one epoch a burst, shuffled by a seed of the epoch's number
+ * (so that a run is the same whatever its bursts' timing), and scored at the query step of
+ * held-out sequences. The table shows the first held-out sequence.
+ */
+function recallJob({ classes, seed }) {
+  const options = { delay: positiveInt('recall-delay'), classes };
+  const train = recallDataset(positiveInt('recall-count'), { ...options, seed });
+  const test = recallDataset(RECALL_HELD_OUT, { ...options, seed: heldOutSeed(seed) });
+  const { delay } = train;
+  const shown = test.sequences[0];
+  let epochs = 0; // epochs started, which name the shuffles
+  return {
+    kind: 'sequence',
+    unit: 'epoch',
+    inputDim: train.inputDim,
+    outputDim: train.outputDim,
+    total: positiveInt('epochs'),
+    maxBurst: 1,
+    heldOut: true,
+    heldOutNote: `(the first of ${RECALL_HELD_OUT} held-out sequences; accuracy is at the query, step ${delay}, over all of them)`,
+    targets: shown.targets,
+    burst: (rnn, k, options) => {
+      const shuffle = { shuffle: true, seed: `${seed}/epoch ${epochs}` };
+      epochs += k;
+      return rnn.fitAsync(train.sequences, { epochs: k, batchSize: 8, ...shuffle, ...options });
+    },
+    curveValue: (loss) => loss,
+    evaluate(rnn) {
+      let right = 0, loss = 0;
+      for (const { xs, targets } of test.sequences) {
+        rnn.resetHistory();
+        const outputs = rnn.forward(xs);
+        loss += rnn.loss(targets);
+        if (argmax(outputs[delay]) === targets[delay]) right++;
+      }
+      rnn.resetHistory();
+      const predictions = rnn.forward(shown.xs).map(argmax);
+      return { loss: loss / test.sequences.length, predictions, accuracy: right / test.sequences.length };
+    },
+  };
+}
+
 /** The text task: the text as one stream, cut into sequences that carry the hidden state on. */
 function textJob() {
   const source = $('text').value;
@@ -106,6 +153,7 @@ const TASKS = {
     const data = (s) => identityDataset(intOf('length'), classes, { seed: s, delay: intOf('delay') });
     return sequenceJob(data(seed), classes, data(heldOutSeed(seed)));
   },
+  recall: (settings) => recallJob(settings),
   text: () => textJob(),
 };
 
@@ -330,7 +378,7 @@ function drawPredictions() {
 /** Shows the fields of the chosen task and what the page shows for its kind. */
 function showTaskFields() {
   const task = $('task').value;
-  for (const label of controls.querySelectorAll('label[data-for]')) label.hidden = !label.dataset.for.split(' ').includes(task);
+  for (const field of controls.querySelectorAll('[data-for]')) field.hidden = !field.dataset.for.split(' ').includes(task);
   document.body.dataset.kind = kindOf(task);
 }
 
@@ -338,7 +386,7 @@ function showTaskFields() {
 function clearView(kind, job) {
   Object.assign(view, {
     kind,
-    unit: kind === 'text' ? 'epoch' : 'iteration',
+    unit: job?.unit ?? (kind === 'text' ? 'epoch' : 'iteration'),
     curve: new Curve(),
     predictions: [],
     targets: job?.targets ?? [],
@@ -347,7 +395,9 @@ function clearView(kind, job) {
   for (const id of ['loss', 'accuracy', 'speed']) $(id).textContent = '–';
   const heldOut = job?.heldOut === true;
   $('accuracy-label').textContent = heldOut ? 'accuracy, held out' : 'accuracy';
-  $('predictions-note').textContent = heldOut ? '(on a held-out sequence: the same task, other random inputs, never trained on)' : '';
+  $('predictions-note').textContent = job?.heldOutNote ?? (heldOut ? '(on a held-out sequence: the same task, other random inputs, never trained on)' : '');
+  $('unit-label').textContent = view.unit;
+  $('speed-label').textContent = `µs / ${view.unit}`;
   delete $('loss').dataset.value;
   $('iteration').textContent = '0';
   $('uniform').textContent = job?.uniform === undefined ? '–' : job.uniform.toFixed(3);
@@ -359,7 +409,11 @@ function clearView(kind, job) {
 function fillOptimizers() {
   const select = $('optimizer');
   select.replaceChildren(...OPTIMIZERS.map((name) => new Option(name, name)));
-  chooseOptimizer(SUGGESTED_OPTIMIZER[kindOf($('task').value)]);
+  chooseOptimizer(suggestedOptimizer($('task').value));
+}
+
+function suggestedOptimizer(task) {
+  return TASK_OPTIMIZER[task] ?? SUGGESTED_OPTIMIZER[kindOf(task)];
 }
 
 /** Selects an optimiser and puts its default learning rate in the field. */
@@ -383,7 +437,8 @@ function setRunning(controller) {
 async function setUp(backend) {
   const settings = { classes: intOf('classes'), seed: $('seed').value };
   const job = TASKS[$('task').value](settings);
-  const rnn = await RNN.create(job.inputDim, intOf('hidden'), job.outputDim, { seed: settings.seed, backend });
+  const input = $('task').value === 'recall' ? 'index' : 'dense';
+  const rnn = await RNN.create(job.inputDim, intOf('hidden'), job.outputDim, { seed: settings.seed, backend, cell: $('cell').value, input });
   // Read once: every burst of the run trains with these.
   const options = { optimizer: $('optimizer').value, learningRate: Number($('lr').value) };
   return { job, rnn, options };
@@ -459,8 +514,8 @@ async function train(event) {
   const how = reason === 'aborted' ? 'Stopped' : 'Done';
   const verdict = reason === 'diverged' ? 'the loss stopped being finite'
     : job.kind === 'text' ? `${shown.loss.toFixed(3)} per character against log V = ${job.uniform.toFixed(3)}`
-      : `${shown.accuracy === 1 ? 'all predictions right' : `${(100 * shown.accuracy).toFixed(0)}% right`}${job.heldOut ? ' on a held-out sequence' : ''}`;
-  setStatus('done', `${how} after ${done} ${job.kind === 'text' ? 'epochs' : 'updates'}: ${verdict}.`);
+      : `${shown.accuracy === 1 ? 'all predictions right' : `${(100 * shown.accuracy).toFixed(0)}% right`}${job.heldOut ? ` on ${job.unit === 'epoch' ? `${RECALL_HELD_OUT} held-out sequences` : 'a held-out sequence'}` : ''}`;
+  setStatus('done', `${how} after ${done} ${job.kind === 'text' || job.unit === 'epoch' ? 'epochs' : 'updates'}: ${verdict}.`);
 }
 
 /** How long each backend trains when the speeds are compared, after a warm-up. */
@@ -516,8 +571,10 @@ controls.addEventListener('submit', (event) => void train(event));
 $('stop').addEventListener('click', () => running?.abort());
 $('compare').addEventListener('click', () => void compareSpeed());
 $('task').addEventListener('change', () => {
-  const kind = kindOf($('task').value);
-  if (kind !== document.body.dataset.kind) chooseOptimizer(SUGGESTED_OPTIMIZER[kind]);
+  const task = $('task').value;
+  const kind = kindOf(task);
+  if (kind !== document.body.dataset.kind || task in TASK_OPTIMIZER || shownTask in TASK_OPTIMIZER) chooseOptimizer(suggestedOptimizer(task));
+  shownTask = task;
   showTaskFields();
   clearView(kind);
   // What the page said was about the last task; so were the speeds.
@@ -529,6 +586,7 @@ $('optimizer').addEventListener('change', () => chooseOptimizer($('optimizer').v
 $('temperature').addEventListener('input', () => {
   if (!running) showSample();
 });
+let shownTask = $('task').value; // the task whose fields are shown
 fillOptimizers();
 showTaskFields();
 clearView(kindOf($('task').value));

@@ -262,6 +262,44 @@ describe.skipIf(SKIP_REASON !== undefined)(`demo page in chromium${skipNote}`, (
     expect(pageErrors()).toEqual([]);
   });
 
+  it('the recall task: an LSTM chosen in the cell selector learns it, scored on 200 held-out sequences', async () => {
+    const { page } = session;
+    await page.selectOption('#task', 'recall');
+    expect(await page.inputValue('#optimizer')).toBe('adam');
+    await page.selectOption('#cell', 'lstm');
+    await page.fill('#recall-delay', '15');
+    await page.fill('#recall-count', '256');
+    await page.fill('#classes', '4');
+    await page.fill('#hidden', '16');
+    await page.fill('#lr', '0.01');
+    await page.fill('#epochs', '40');
+    await page.fill('#seed', '3');
+    await train('wasm');
+    expect(await page.textContent('#unit-label')).toBe('epoch');
+    expect(await page.textContent('#status')).toMatch(/^Done after 40 epochs: (all predictions right|\d+% right) on 200 held-out sequences\.$/);
+    const shown = Number((await page.textContent('#accuracy'))?.replace('%', ''));
+    const expected = await inPage(async ({ RNN, recallDataset }) => {
+      const train = recallDataset(256, { delay: 15, classes: 4, seed: '3' });
+      const test = recallDataset(200, { delay: 15, classes: 4, seed: '3/held-out' });
+      const rnn = await RNN.create(train.inputDim, 16, train.outputDim, { seed: '3', backend: 'wasm', cell: 'lstm', input: 'index' });
+      for (let epoch = 0; epoch < 40; epoch++) {
+        rnn.fit(train.sequences, { epochs: 1, batchSize: 8, shuffle: true, seed: `3/epoch ${epoch}`, optimizer: 'adam', learningRate: 0.01 });
+      }
+      let right = 0;
+      for (const { xs, targets } of test.sequences) {
+        rnn.resetHistory();
+        if (rnn.predict(xs)[15] === targets[15]) right++;
+      }
+      return (100 * right) / 200;
+    }, {});
+    expect(shown).toBe(Math.round(expected));
+    expect(expected).toBeGreaterThanOrEqual(90);
+    await page.selectOption('#cell', 'rnn');
+    await page.selectOption('#task', 'periodic');
+    expect(await page.inputValue('#optimizer')).toBe('rprop');
+    expect(pageErrors()).toEqual([]);
+  });
+
   it('switching tasks replaces the last task\'s status line and speeds; Compare speed keeps the loss plot', async () => {
     const { page } = session;
     await trainPeriodic('wasm');
