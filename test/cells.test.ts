@@ -118,7 +118,7 @@ describe('the delayed-recall task', () => {
   it('an LSTM and a GRU learn it; the Elman cell of the same size does not', () => {
     expect(accuracy(fitted('lstm'))).toBeGreaterThanOrEqual(0.95);
     expect(accuracy(fitted('gru'))).toBeGreaterThanOrEqual(0.95);
-    expect(accuracy(fitted('rnn'))).toBeLessThan(0.7);
+    expect(accuracy(fitted('rnn'))).toBeLessThan(0.6); // 0.445
   });
 
   it('recallDataset builds what it says and refuses bad options', () => {
