@@ -4,6 +4,7 @@
 import { CellRecord, HeadRecord, OptimRecord } from './records';
 import * as rnn from './cells/rnn';
 import * as softmax from './heads/softmax';
+import * as linear from './heads/linear';
 import * as optim from './optim';
 import * as mathf from './mathf';
 
@@ -33,6 +34,20 @@ export function softmaxLoss(r: usize, T: i32, _b: i32): f64 {
 
 export function softmaxBackward(r: usize, T: i32, _b: i32): f64 {
   softmax.softmaxBackward(changetype<HeadRecord>(r), T);
+  return 0;
+}
+
+export function linearForward(r: usize, t0: i32, t1: i32): f64 {
+  linear.linearForward(changetype<HeadRecord>(r), t0, t1);
+  return 0;
+}
+
+export function linearLoss(r: usize, T: i32, _b: i32): f64 {
+  return linear.linearLoss(changetype<HeadRecord>(r), T);
+}
+
+export function linearBackward(r: usize, T: i32, _b: i32): f64 {
+  linear.linearBackward(changetype<HeadRecord>(r), T);
   return 0;
 }
 

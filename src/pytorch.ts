@@ -5,7 +5,7 @@
 import type { Model } from './model.js';
 import { checkBlockSize, MIN_CAPACITY } from './plan.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsLimits, type Tensor } from './safetensors.js';
-import { CELLS, INPUTS, MAX_LAYERS, resolveSpec, type ModelSpec } from './spec.js';
+import { CELLS, INPUTS, MAX_LAYERS, OUTPUT_POSITIONS, OUTPUTS, resolveSpec, type ModelSpec } from './spec.js';
 import { paramTable } from './tensors.js';
 
 /** torch's state_dict names of a model with `layers` recurrent layers, in torch's order. */
@@ -51,7 +51,7 @@ export function modelToSafetensors(model: Model): Uint8Array {
   return encodeSafetensors(tensors, {
     format: 'pt', producer: 'rnn-wasm',
     inputDim: String(spec.inputSize), hiddenDim: String(spec.hiddenSize), outputDim: String(spec.outputSize),
-    cell: spec.cell, layers: String(spec.layers), input: spec.input,
+    cell: spec.cell, layers: String(spec.layers), input: spec.input, output: spec.output, outputAt: spec.outputAt,
   });
 }
 
@@ -60,7 +60,8 @@ export function modelToSafetensors(model: Model): Uint8Array {
  * checks that every tensor is there with the shape the others imply and that every number is
  * finite, and returns the spec and the tensors by their names in the table; an Elman layer's bias
  * is bias_ih + bias_hh (bias_ih alone where bias_hh is 0, which keeps the sign of a zero bias).
- * The metadata's `input` ('dense' or 'index') is kept; torch's files have none and are dense.
+ * The metadata's `input` ('dense' or 'index'), `output` and `outputAt` are kept; torch's files have
+ * none and are dense, with a softmax at every step.
  *
  * @example
  * const { spec, tensors } = modelFromSafetensors('RNN.fromSafetensors', bytes);
@@ -92,7 +93,17 @@ export function modelFromSafetensors(where: string, bytes: unknown): { spec: Mod
   if (!(CELLS as readonly string[]).includes(cell)) {
     throw new TypeError(`${where}: metadata cell must be one of ${CELLS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(cell)}`);
   }
-  const spec = resolveSpec(where, I, H, O, { cell: cell as ModelSpec['cell'], layers, input: input as ModelSpec['input'] });
+  const output = Object.hasOwn(metadata, 'output') ? metadata.output : 'softmax';
+  if (!(OUTPUTS as readonly string[]).includes(output)) {
+    throw new TypeError(`${where}: metadata output must be one of ${OUTPUTS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(output)}`);
+  }
+  const outputAt = Object.hasOwn(metadata, 'outputAt') ? metadata.outputAt : 'every';
+  if (!(OUTPUT_POSITIONS as readonly string[]).includes(outputAt)) {
+    throw new TypeError(`${where}: metadata outputAt must be one of ${OUTPUT_POSITIONS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(outputAt)}`);
+  }
+  const spec = resolveSpec(where, I, H, O, {
+    cell: cell as ModelSpec['cell'], layers, input: input as ModelSpec['input'], output: output as ModelSpec['output'], outputAt: outputAt as ModelSpec['outputAt'],
+  });
   const shapes = new Map<string, number[]>();
   for (let k = 0; k < layers; k++) {
     shapes.set(`rnn.weight_ih_l${k}`, [H, k === 0 ? I : H]);

@@ -101,7 +101,8 @@ export interface FitOptions extends Omit<TrainOptions, 'iterations'> {
  */
 export interface Example {
   xs: ArrayLike<ArrayLike<number>> | ArrayLike<number>;
-  targets: ArrayLike<number>;
+  /** One per step, or one with outputAt 'last': class ids, or for a linear output vectors (numbers where outputDim is 1). */
+  targets: ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 }
 
 /** Checked options shared by train and fit. */

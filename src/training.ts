@@ -1,8 +1,9 @@
 // Training over a model: the loops of train and fit, stopping, and the one divergence policy (put
 // back the parameters of the last finite loss, empty the optimiser state). The facade checks the
 // arguments and calls these once; a run can go to its end or in slices (the async forms).
-import type { Examples } from './inputs.js';
+import { targetCount, type Examples } from './inputs.js';
 import type { Model } from './model.js';
+import { headPart } from './parts.js';
 import type { FitPlan, Schedule, TrainResult } from './training-options.js';
 
 /**
@@ -50,8 +51,11 @@ function progress(plan: Schedule, iteration: number, loss: number): TrainResult[
 }
 
 function print(model: Model, targets: Float64Array, loss: number): void {
-  const predictions = Array.from({ length: model.steps }, (_, t) => model.prediction(t));
-  console.log(`Predictions: [${predictions.join(', ')}] vs targets: [${Array.from(targets).join(', ')}]`);
+  if (headPart(model.spec.output).targetWidth === 'one') {
+    const first = model.spec.outputAt === 'last' ? model.steps - 1 : 0;
+    const predictions = Array.from({ length: model.steps - first }, (_, t) => model.prediction(first + t));
+    console.log(`Predictions: [${predictions.join(', ')}] vs targets: [${Array.from(targets).join(', ')}]`);
+  }
   console.log(`Loss: ${loss}`);
 }
 
@@ -60,7 +64,7 @@ function print(model: Model, targets: Float64Array, loss: number): void {
  * targets), take the loss, backpropagate, update once.
  */
 export function trainRun(model: Model, xs: Float64Array, targets: Float64Array, plan: Schedule & { iterations: number }): Run {
-  const T = targets.length / model.plan.targetWidth;
+  const T = xs.length / model.plan.inputWidth;
   model.startFrom();
   model.writeInputs(xs, 0);
   model.writeTargets(targets);
@@ -138,7 +142,7 @@ export function fitRun(model: Model, examples: Examples, plan: FitPlan, random: 
             if (plan.carryState && model.steps > 0) model.carryState();
             else model.startFrom();
             model.writeInputs(examples.xs, 0, examples.starts[e], T);
-            model.writeTargets(examples.targets, examples.starts[e], T);
+            model.writeTargets(examples.targets, examples.targetStarts[e], targetCount(model.spec, T));
             model.forward(0, T);
             const loss = model.loss();
             if (!Number.isFinite(loss)) {

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { OPTIMIZERS, RNN, textDataset, type RNNOptions } from '../src/index.js';
 import {
-  BACKENDS, bits, create, lcg, numericGradients, paramBits, randomInputs, randomTargets, relativeDifference, SPECS, type Core,
+  BACKENDS, badTargetsFor, bits, create, lcg, numericGradients, paramBits, randomInputs, randomTargets, randomTargetsFor, relativeDifference, SPECS,
+  type Core,
 } from './helpers.js';
 import { backendOf, stateDigest } from './internals.js';
 
@@ -22,7 +23,7 @@ describe.each(BACKENDS)('conformance on %s', (core) => {
       const random = lcg(31 * H + T);
       const rnn = await create(core, I, H, O, { ...options, seed: `${I}-${H}-${O}-${T}` });
       const xs = randomInputs(random, T, I, options);
-      const targets = randomTargets(random, T, O);
+      const targets = randomTargetsFor(random, T, O, options);
       rnn.forward(xs);
       const analytic = rnn.backwardTensors(xs, targets);
       const numeric = numericGradients(rnn, xs, targets);
@@ -36,22 +37,25 @@ describe.each(BACKENDS)('conformance on %s', (core) => {
       const rnn = await create(core, 3, 4, 3, { ...options, seed: 1 });
       const random = lcg(3);
       const xs = randomInputs(random, 5, 3, options);
-      const targets = randomTargets(random, 5, 3);
+      const targets = randomTargetsFor(random, 5, 3, options);
       rnn.forward(xs);
       const before = stateDigest(rnn);
       const bad = options.input === 'index' ? [0, 3, 1] : [[1, 2, 3], [1, 2]];
+      const badTargets = badTargetsFor(5, 3, options);
       const calls: [() => unknown, ErrorConstructor][] = [
         [() => rnn.forward(bad), RangeError],
         [() => rnn.train(bad, [0, 1], 3, 0.01), RangeError],
         [() => rnn.fit([{ xs, targets }, { xs: bad, targets: [0, 1, 2] }], { epochs: 1 }), RangeError],
         [() => rnn.loss([0, 1, 2, 3, 4, 5]), RangeError],
-        [() => rnn.loss([0, 1, 2, 7, 0]), RangeError],
-        [() => rnn.backwardTensors(xs, [0, 1, 2, 0, 3]), RangeError],
+        ...badTargets.map(([t, type]) => [() => rnn.loss(t as number[]), type] as [() => unknown, ErrorConstructor]),
+        ...badTargets.map(([t, type]) => [() => rnn.backwardTensors(xs, t as number[]), type] as [() => unknown, ErrorConstructor]),
+        ...badTargets.map(([t, type]) => [() => rnn.train(xs, t as number[], 3, 0.01), type] as [() => unknown, ErrorConstructor]),
+        ...badTargets.map(([t, type]) => [() => rnn.fit([{ xs, targets }, { xs, targets: t as number[] }], { epochs: 1 }), type] as [() => unknown, ErrorConstructor]),
         [() => rnn.setTensors({ 'rnn.weight_hh_l0': new Float64Array(16).fill(NaN) }), TypeError],
         [() => rnn.setTensors({ 'rnn.weight_hh_l0': new Float64Array(16), 'fc.bias': [1] }), RangeError],
         [() => rnn.setTensors({ 'rnn.weight_hh_l9': [1] }), TypeError],
         [() => rnn.resetHistory(new Float64Array(rnn.layers * 4 + 1)), RangeError],
-        [() => rnn.sample(0, 3, { hiddenState: [1] }), RangeError],
+        options.output === 'linear' ? [() => rnn.sample(0, 3), TypeError] : [() => rnn.sample(0, 3, { hiddenState: [1] }), RangeError],
       ];
       for (const [call, type] of calls) {
         expect(call).toThrow(type);
@@ -68,7 +72,7 @@ describe.each(SPECS)('the builds agree to the bit: $name', ({ options }) => {
   it.each([{ I: 5, H: 9, O: 4, T: 17 }, { I: 2, H: 34, O: 3, T: 8 }])('outputs, loss, gradients: I=$I H=$H O=$O T=$T', async ({ I, H, O, T }) => {
     const random = lcg(I * 7 + H);
     const xs = randomInputs(random, T, I, options);
-    const targets = randomTargets(random, T, O);
+    const targets = randomTargetsFor(random, T, O, options);
     const nets = await models(I, H, O, { seed: 'agree' });
     const ys = nets.map((net) => bits(net.forward(xs).flatMap((y) => [...y])));
     const losses = nets.map((net) => bits([net.loss(targets)]));
@@ -80,14 +84,19 @@ describe.each(SPECS)('the builds agree to the bit: $name', ({ options }) => {
     const random = lcg(9);
     const data = Array.from({ length: 7 }, (_, k) => {
       const T = 2 + (k % 4);
-      return { xs: randomInputs(random, T, 4, options), targets: randomTargets(random, T, 4) };
+      return { xs: randomInputs(random, T, 4, options), targets: randomTargetsFor(random, T, 4, options) };
     });
     const nets = await models(4, 6, 4, { seed: optimizer });
     const results = nets.map((net) => net.fit(data, { epochs: 15, optimizer, batchSize: 3, shuffle: true, seed: 2 }));
     expect(new Set(results.map((r) => bits(r.losses))).size).toBe(1);
     expect(new Set(nets.map(paramBits)).size).toBe(1);
-    const samples = nets.map((net) => net.sample(1, 30, { temperature: 0.7, seed: 5 }).join());
-    expect(new Set(samples).size).toBe(1);
+    if (options.output !== 'linear') {
+      const samples = nets.map((net) => net.sample(1, 30, { temperature: 0.7, seed: 5 }).join());
+      expect(new Set(samples).size).toBe(1);
+    } else if (options.input !== 'index') {
+      const forecasts = nets.map((net) => bits(net.forecast(data[0].xs as number[][], 30).flatMap((y) => [...y])));
+      expect(new Set(forecasts).size).toBe(1);
+    }
   });
 });
 
@@ -263,8 +272,8 @@ describe('the spec options', () => {
   it.each([
     [{ cell: 'lstm' }, RangeError, /RNN: options.cell "lstm" is not available in this version of rnn-wasm \(available: 'rnn'\)/],
     [{ cell: 'gru' }, RangeError, /options.cell "gru" is not available/],
-    [{ output: 'linear' }, RangeError, /options.output "linear" is not available/],
-    [{ outputAt: 'last' }, RangeError, /options.outputAt "last" is not available/],
+    [{ output: 'logistic' }, TypeError, /options.output must be one of 'softmax', 'linear', got "logistic"/],
+    [{ outputAt: 'first' }, TypeError, /options.outputAt must be one of 'every', 'last', got "first"/],
     [{ cell: 'lst' }, TypeError, /options.cell must be one of 'rnn', got "lst"/],
     [{ input: 'ids' }, TypeError, /options.input must be one of 'dense', 'index', got "ids"/],
     [{ layers: 0 }, RangeError, /options.layers must be an integer in \[1, 64\], got 0/],
