@@ -285,3 +285,110 @@ describe('the spec options', () => {
     expect(() => new RNN(3, 4, 3, { backend: 'ts', ...(options as RNNOptions) })).toThrow(message);
   });
 });
+
+describe.each(BACKENDS)('the heads on %s', (core) => {
+  it('outputAt last gives the last step of the same model at every step: outputs, predictions, loss', async () => {
+    const random = lcg(21);
+    const xs = randomInputs(random, 9, 3, {});
+    for (const output of ['softmax', 'linear'] as const) {
+      const every = await create(core, 3, 6, 2, { seed: 4, layers: 2, output });
+      const last = await create(core, 3, 6, 2, { seed: 4, layers: 2, output, outputAt: 'last' });
+      expect(paramBits(last)).toBe(paramBits(every));
+      const ys = every.forward(xs);
+      const y = last.forward(xs);
+      expect(y).toHaveLength(1);
+      expect(bits(y[0])).toBe(bits(ys[8]));
+      if (output === 'softmax') {
+        every.resetHistory();
+        last.resetHistory();
+        expect(last.predict(xs)).toEqual(every.predict(xs).slice(-1));
+        expect(last.loss([1])).toBeCloseTo(-Math.log(ys[8][1]), 12);
+      } else {
+        expect(last.loss([[0.5, -0.25]])).toBeCloseTo((ys[8][0] - 0.5) ** 2 + (ys[8][1] + 0.25) ** 2, 12);
+        expect(() => last.predict(xs)).toThrow(/output is 'linear', which has no classes; use forward/);
+      }
+    }
+  });
+
+  it('a linear output with outputDim 1 takes plain numbers as targets, as vectors of one', async () => {
+    const xs = randomInputs(lcg(5), 6, 2, {});
+    const numbers = [0.1, -0.2, 0.3, 0.4, -0.5, 0.6];
+    const a = await create(core, 2, 5, 1, { seed: 1, output: 'linear' });
+    const b = await create(core, 2, 5, 1, { seed: 1, output: 'linear' });
+    a.train(xs, numbers, { iterations: 10, optimizer: 'adam' });
+    b.train(xs, numbers.map((v) => [v]), { iterations: 10, optimizer: 'adam' });
+    expect(paramBits(a)).toBe(paramBits(b));
+  });
+
+  it('fit with outputAt last takes sequences of different lengths, one target each, and learns them', async () => {
+    const random = lcg(8);
+    const data = Array.from({ length: 12 }, (_, k) => {
+      const xs = randomInputs(random, 2 + (k % 5), 2, {}) as number[][];
+      return { xs, targets: [xs.reduce((s, x) => s + x[0], 0) / xs.length] }; // the mean of the first input
+    });
+    const rnn = await create(core, 2, 8, 1, { seed: 3, output: 'linear', outputAt: 'last' });
+    const result = rnn.fit(data, { epochs: 200, optimizer: 'adam', learningRate: 0.01, batchSize: 4 });
+    expect(result.stopped).toBe('iterations');
+    expect(result.loss).toBeLessThan(result.losses[0] / 10);
+  });
+
+  it('forecast runs xs, then feeds each output back as the next input', async () => {
+    const rnn = await create(core, 2, 7, 2, { seed: 2, layers: 2, output: 'linear' });
+    const xs = randomInputs(lcg(3), 5, 2, {}) as number[][];
+    const forecast = rnn.forecast(xs, 4);
+    expect(rnn.seqLength).toBe(8);
+    rnn.resetHistory();
+    let y = rnn.forward(xs)[4];
+    const manual = [y];
+    for (let k = 1; k < 4; k++) {
+      y = rnn.forwardOneStep(y);
+      manual.push(y);
+    }
+    expect(bits(forecast.flatMap((v) => [...v]))).toBe(bits(manual.flatMap((v) => [...v])));
+    expect(rnn.forecast(xs, 0)).toEqual([]);
+  });
+
+  it('bad forecasts throw and change nothing', async () => {
+    const rnn = await create(core, 2, 4, 2, { seed: 1, output: 'linear' });
+    rnn.forward([[1, 0]]);
+    const before = stateDigest(rnn);
+    const softmax = await create(core, 2, 4, 2, { seed: 1 });
+    const wide = await create(core, 2, 4, 3, { seed: 1, output: 'linear' });
+    const ids = await create(core, 2, 4, 2, { seed: 1, output: 'linear', input: 'index' });
+    expect(() => softmax.forecast([[1, 0]], 3)).toThrow(/needs output 'linear', got 'softmax'/);
+    expect(() => wide.forecast([[1, 0]], 3)).toThrow(/needs inputDim = outputDim, got 2 and 3/);
+    expect(() => ids.forecast([[1, 0]] as never, 3)).toThrow(/needs input 'dense', got 'index'/);
+    const calls: [() => unknown, ErrorConstructor][] = [
+      [() => rnn.forecast([], 3), RangeError],
+      [() => rnn.forecast([[1, NaN]], 3), TypeError],
+      [() => rnn.forecast([[1, 0]], -1), RangeError],
+      [() => rnn.forecast([[1, 0]], 1.5), RangeError],
+      [() => rnn.forecast([[1, 0]], 2, { hiddenState: [1] }), RangeError],
+      [() => rnn.forecast([[1, 0]], 2, { nope: 1 } as never), TypeError],
+    ];
+    for (const [call, type] of calls) {
+      expect(call).toThrow(type);
+      expect(stateDigest(rnn)).toBe(before);
+    }
+  });
+
+  it.each([
+    { output: 'linear', outputAt: 'every' }, { output: 'linear', outputAt: 'last' }, { output: 'softmax', outputAt: 'last' },
+  ] as const)('a model file and a safetensors file keep output $output at $outputAt, to the bit', async (options) => {
+    const rnn = await create(core, 3, 5, 3, { seed: 3, layers: 2, ...options });
+    const xs = randomInputs(lcg(4), 6, 3, {});
+    const targets = randomTargetsFor(lcg(5), 6, 3, options);
+    rnn.train(xs, targets, { iterations: 5, optimizer: 'adam' });
+    const file = rnn.toJSON();
+    expect(file.version).toBe(2);
+    const fromJson = await RNN.fromJSON(JSON.stringify(file), { backend: rnn.backend });
+    expect([fromJson.output, fromJson.outputAt]).toEqual([options.output, options.outputAt]);
+    expect(paramBits(fromJson)).toBe(paramBits(rnn));
+    const fromSt = await RNN.fromSafetensors(rnn.toSafetensors(), { backend: rnn.backend });
+    expect([fromSt.output, fromSt.outputAt]).toEqual([options.output, options.outputAt]);
+    expect(paramBits(fromSt)).toBe(paramBits(rnn));
+    rnn.train(xs, targets, { iterations: 5, optimizer: 'adam' });
+    fromJson.train(xs, targets, { iterations: 5, optimizer: 'adam' });
+    expect(paramBits(fromJson)).toBe(paramBits(rnn));
+  });
+});
