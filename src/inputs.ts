@@ -131,21 +131,21 @@ export interface Examples {
  * Reads every `{ xs, targets }` of `fit`'s data once (the data is not read again: changing it
  * while fit runs changes nothing).
  */
-export function readExamples(where: string, data: unknown, spec: ModelSpec): Examples {
-  const n = readLength(where, 'data', data);
-  if (n === 0) throw new RangeError(`${where}: data must hold at least one sequence, got length 0`);
+export function readExamples(where: string, data: unknown, spec: ModelSpec, name = 'data'): Examples {
+  const n = readLength(where, name, data);
+  if (n === 0) throw new RangeError(`${where}: ${name} must hold at least one sequence, got length 0`);
   const items = data as ArrayLike<unknown>;
   const xsParts: Float64Array[] = [], targetParts: Float64Array[] = [];
   const starts: number[] = [], lengths: number[] = [], targetStarts: number[] = [];
   let steps = 0, targetRows = 0;
   for (let k = 0; k < n; k++) {
     const e = items[k];
-    if (typeof e !== 'object' || e === null) throw new TypeError(`${where}: data[${k}] must be an object { xs, targets }, got ${show(e)}`);
+    if (typeof e !== 'object' || e === null) throw new TypeError(`${where}: ${name}[${k}] must be an object { xs, targets }, got ${show(e)}`);
     const { xs: rawXs, targets: rawTargets } = e as { xs?: unknown; targets?: unknown };
-    const xs = readSequence(where, `data[${k}].xs`, rawXs, spec);
+    const xs = readSequence(where, `${name}[${k}].xs`, rawXs, spec);
     const T = spec.input === 'index' ? xs.length : xs.length / spec.inputSize;
-    if (T === 0) throw new RangeError(`${where}: data[${k}].xs must have at least one step, got length 0`);
-    targetParts.push(readTargets(where, `data[${k}].targets`, rawTargets, T, spec));
+    if (T === 0) throw new RangeError(`${where}: ${name}[${k}].xs must have at least one step, got length 0`);
+    targetParts.push(readTargets(where, `${name}[${k}].targets`, rawTargets, T, spec));
     xsParts.push(xs);
     starts.push(steps);
     lengths.push(T);
@@ -164,4 +164,10 @@ function concat(parts: Float64Array[]): Float64Array {
     at += p.length;
   }
   return out;
+}
+
+/** The examples from..to-1 of `examples`, sharing its packed arrays. */
+export function someExamples(examples: Examples, from: number, to: number): Examples {
+  const { xs, targets, starts, lengths, targetStarts } = examples;
+  return { xs, targets, starts: starts.slice(from, to), lengths: lengths.slice(from, to), targetStarts: targetStarts.slice(from, to) };
 }

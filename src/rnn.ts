@@ -4,7 +4,7 @@
 import type { BackendName } from './backend.js';
 import { compileCore, type WasmBuild } from './backends/wasm.js';
 import { checkInteger, checkOptionKeys, checkRate, show } from './errors.js';
-import { readExamples, readSequence, readStep, readTargets, readVector } from './inputs.js';
+import { readExamples, readSequence, readStep, readTargets, readVector, someExamples, type Examples } from './inputs.js';
 import { register } from './internal.js';
 import { exp } from './backends/ts/mathf.js';
 import { Model } from './model.js';
@@ -775,10 +775,16 @@ export class RNN {
    * of all the data. The data is read once, when fit is called: changing it afterwards (from a
    * callback, or while fitAsync runs) does not change the training.
    *
+   * `validation` (held-out sequences, or `{ split }`, the last fraction of the data) is evaluated
+   * after every epoch: `validationLosses` (and for a softmax output `validationAccuracies`) in the
+   * result, `validationLoss` in onProgress. `earlyStopping` stops when the monitored loss stops
+   * improving, as Keras's EarlyStopping; `learningRateSchedule` changes the rate by epoch.
+   *
    * @example
    * const text = textDataset('hello world, hello wasm', 8);
    * const rnn = await RNN.create(text.vocab.length, 32, text.vocab.length, { seed: 1 });
    * rnn.fit(text.sequences, { epochs: 100, optimizer: 'adam', learningRate: 0.01, carryState: true });
+   * rnn.fit(data, { epochs: 500, optimizer: 'adam', validation: { split: 0.2 }, earlyStopping: { patience: 20, restoreBestWeights: true } });
    */
   fit(data: ArrayLike<Example>, options: FitOptions): TrainResult {
     return runToEnd(this.#fitRun('RNN.fit', data, options));
@@ -804,11 +810,24 @@ export class RNN {
 
   #fitRun(where: string, data: unknown, options: FitOptions): Run {
     this.#assertIdle(where);
-    const examples = readExamples(where, data, this.#spec);
+    const all = readExamples(where, data, this.#spec);
     const plan = checkFitOptions(where, options);
+    let examples = all, validation: Examples | null = null;
+    if (plan.validation !== undefined && 'split' in plan.validation) {
+      // As Keras's validation_split: the last sequences, before any shuffling.
+      const n = all.lengths.length, at = Math.floor(n * (1 - plan.validation.split));
+      if (at === 0 || at === n) {
+        throw new RangeError(`${where}: options.validation.split ${plan.validation.split} of ${n} sequences leaves ${at === 0 ? 'none to train on' : 'none to validate on'}`);
+      }
+      examples = someExamples(all, 0, at);
+      validation = someExamples(all, at, n);
+    } else if (plan.validation !== undefined) {
+      validation = readExamples(where, plan.validation.data, this.#spec, 'options.validation');
+    }
     const random = plan.shuffle ? makeRandom(where, plan.seed) : null;
-    this.#model.reserve(where, examples.lengths.reduce((a, b) => Math.max(a, b), 0));
-    return this.#busyWhile(where, fitRun(this.#model, examples, plan, random));
+    const longest = (e: Examples): number => e.lengths.reduce((a, b) => Math.max(a, b), 0);
+    this.#model.reserve(where, Math.max(longest(examples), validation === null ? 0 : longest(validation)));
+    return this.#busyWhile(where, fitRun(this.#model, examples, plan, random, validation));
   }
 
   /**

@@ -138,7 +138,7 @@ async function run(values: Values): Promise<number> {
   for (const line of lossChart(shown, 60, 10, unit, reference, view.unit === '' ? 'log scale' : 'loss per character, log scale')) print(line);
   const rate = seconds > 0 && updates > 0 ? `, ${speed(view, updates / chunks, seconds)}` : '';
   const inPart = partial > 0 ? ` and ${partial.toLocaleString('en-US')} of the ${chunks.toLocaleString('en-US')} chunks of epoch ${previous.iterations + full + 1}` : '';
-  const why = { iterations: '', targetLoss: '', callback: '', aborted: ', then interrupted', diverged: ', then stopped: the loss or a weight was no longer finite' }[stopped];
+  const why = { iterations: '', targetLoss: '', callback: '', aborted: ', then interrupted', diverged: ', then stopped: the loss or a weight was no longer finite', earlyStopping: ', then stopped early: the loss stopped improving' }[stopped];
   print(`trained ${full} ${unit}${inPart} (${previous.iterations + full} in all) in ${seconds.toFixed(2)} s${rate}: ${lossSummary(view, losses)}${why}`);
   if (task.text === undefined) {
     rnn.resetHistory();
