@@ -9,6 +9,8 @@ export { DEFAULT_LEARNING_RATES, OPTIMIZERS } from './optimizers.js';
 export type { OptimizerName } from './optimizers.js';
 export { sigmoid, sigmoidDerivative, softmax, softmaxNaive } from './functions.js';
 export { constantDataset, identityDataset, periodicDataset, textDataset } from './datasets.js';
+export { Scaler, seriesDataset } from './series.js';
+export type { SeriesDataset, SeriesOptions } from './series.js';
 export type { Dataset, TextDataset } from './datasets.js';
 export type { Seed } from './random.js';
 export { MODEL_FORMAT, MODEL_VERSION } from './model-file.js';

@@ -8,6 +8,7 @@ import { readExamples, readSequence, readStep, readTargets, readVector, someExam
 import { register } from './internal.js';
 import { exp } from './backends/ts/mathf.js';
 import { Model } from './model.js';
+import { Scaler } from './series.js';
 import { headPart } from './parts.js';
 import { checkLoadOptions, decodeModel, encodeModel, loadModel, type ModelFile, type ModelFileOptions } from './model-file.js';
 import { plainOptimizer, type OptimizerName } from './optimizers.js';
@@ -176,6 +177,8 @@ export class RNN {
   /** Set while train or fit runs, so that a call from a callback cannot disturb its buffers. */
   #busy: string | null = null;
   #disposed = false;
+  /** The scaler of a forecasting model: forecast reads and writes original units through it. */
+  #scaler: Scaler | null = null;
 
   /**
    * Creates a model, compiling the wasm core first if needed.
@@ -243,7 +246,9 @@ export class RNN {
    */
   toJSON(): ModelFile {
     this.#assertLive('RNN.toJSON');
-    return encodeModel(this.#model, this.#creation);
+    const file = encodeModel(this.#model, this.#creation);
+    if (this.#scaler !== null && file.version === 2) file.scaler = this.#scaler.toJSON();
+    return file;
   }
 
   /**
@@ -259,6 +264,7 @@ export class RNN {
     const { inputSize, hiddenSize, outputSize, ...shape } = file.spec;
     const rnn = await RNN.create(inputSize, hiddenSize, outputSize, { ...shape, ...file.options, backend: file.backend });
     loadModel(file, rnn.#model);
+    if (file.scaler !== undefined) rnn.#scaler = new Scaler(file.scaler.mean, file.scaler.std);
     return rnn;
   }
 
@@ -907,18 +913,56 @@ export class RNN {
     const state = o.hiddenState === undefined ? undefined : this.#readState(where, 'options.hiddenState', o.hiddenState);
     const model = this.#model;
     model.reserve(where, T + Math.max(steps - 1, 0));
+    const scaler = this.#scaler;
+    if (scaler !== null) for (let i = 0; i < input.length; i++) input[i] = (input[i] - scaler.mean[i % I]) / scaler.std[i % I];
     model.startFrom(state);
     model.writeInputs(input, 0);
     model.forward(0, T);
     const out: Float64Array[] = [];
     for (let k = 0; k < steps; k++) {
       const y = model.output(T - 1 + k);
-      out.push(y);
+      out.push(scaler === null ? y : y.map((v, j) => v * scaler.std[j] + scaler.mean[j]));
       if (k === steps - 1) break;
       model.writeInputs(y, T + k);
       model.forward(T + k, T + k + 1);
     }
     return out;
+  }
+
+  /**
+   * Keeps a scaler with the model (or removes it, with null), so that `forecast` reads and returns
+   * the series' original units, and the model file keeps it. For a linear output with inputDim =
+   * outputDim = the scaler's columns.
+   *
+   * @example
+   * const data = seriesDataset(values, { length: 12 });
+   * rnn.setScaler(data.scaler);
+   */
+  setScaler(scaler: Scaler | null): void {
+    const where = 'RNN.setScaler';
+    this.#assertIdle(where);
+    if (scaler === null) {
+      this.#scaler = null;
+      return;
+    }
+    if (!(scaler instanceof Scaler)) throw new TypeError(`${where}: scaler must be a Scaler (from seriesDataset) or null, got ${show(scaler)}`);
+    if (headPart(this.#spec.output).targetWidth === 'one') throw new TypeError(`${where}: a scaler applies to output 'linear', got '${this.#spec.output}'`);
+    if (this.inputDim !== this.outputDim || scaler.columns !== this.inputDim) {
+      throw new RangeError(`${where}: the scaler has ${scaler.columns} column(s); the model needs inputDim = outputDim = ${scaler.columns}, got ${this.inputDim} and ${this.outputDim}`);
+    }
+    this.#scaler = new Scaler(scaler.mean, scaler.std);
+  }
+
+  /**
+   * The model's scaler (a copy), or null.
+   *
+   * @example
+   * const loaded = await RNN.fromJSON(text);
+   * loaded.getScaler()?.mean;
+   */
+  getScaler(): Scaler | null {
+    this.#assertLive('RNN.getScaler');
+    return this.#scaler === null ? null : new Scaler(this.#scaler.mean, this.#scaler.std);
   }
 
   /** Where step t's log-probabilities are. */
