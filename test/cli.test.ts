@@ -49,13 +49,13 @@ beforeAll(() => {
 });
 
 describe('rnn-wasm help', () => {
-  it.each(['train', 'predict', 'sample', 'export', 'demo'])('%s --help prints its usage and exits 0', (command) => {
+  it.each(['train', 'predict', 'sample', 'forecast', 'export', 'demo'])('%s --help prints its usage and exits 0', (command) => {
     expect(ok(command, '--help')).toMatch(new RegExp(`^Usage: rnn-wasm ${command} `));
     expect(ok(command, '-h')).toMatch(new RegExp(`^Usage: rnn-wasm ${command} `));
   });
 
   it('--help lists the commands; --version prints the package version', () => {
-    expect(ok('--help')).toMatch(/Commands:\n {2}train .*\n {2}predict .*\n {2}sample .*\n {2}export .*\n {2}demo /);
+    expect(ok('--help')).toMatch(/Commands:\n {2}train .*\n {2}predict .*\n {2}sample .*\n {2}forecast .*\n {2}export .*\n {2}demo /);
     expect(ok('--version').trim()).toBe(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
   });
 
