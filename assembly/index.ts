@@ -6,6 +6,7 @@ import * as rnn from './cells/rnn';
 import * as lstm from './cells/lstm';
 import * as gru from './cells/gru';
 import * as softmax from './heads/softmax';
+import * as linear from './heads/linear';
 import * as optim from './optim';
 import * as mathf from './mathf';
 
@@ -55,6 +56,20 @@ export function softmaxLoss(r: usize, T: i32, _b: i32): f64 {
 
 export function softmaxBackward(r: usize, T: i32, _b: i32): f64 {
   softmax.softmaxBackward(changetype<HeadRecord>(r), T);
+  return 0;
+}
+
+export function linearForward(r: usize, t0: i32, t1: i32): f64 {
+  linear.linearForward(changetype<HeadRecord>(r), t0, t1);
+  return 0;
+}
+
+export function linearLoss(r: usize, T: i32, _b: i32): f64 {
+  return linear.linearLoss(changetype<HeadRecord>(r), T);
+}
+
+export function linearBackward(r: usize, T: i32, _b: i32): f64 {
+  linear.linearBackward(changetype<HeadRecord>(r), T);
   return 0;
 }
 

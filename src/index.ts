@@ -1,14 +1,16 @@
 // rnn-wasm: recurrent networks with a WebAssembly core.
 export { init, RNN } from './rnn.js';
 export type {
-  BackendName, Gradients, GradientsLike, Ids, Params, ParamsLike, RNNOptions, Sequence, TrainResult, Vector, WasmBuild,
+  BackendName, Gradients, GradientsLike, Ids, Params, ParamsLike, RNNOptions, Sequence, Targets, TrainResult, Vector, WasmBuild,
 } from './rnn.js';
 export type { CellName, InputKind, OutputAt, OutputKind } from './spec.js';
-export type { Example, FitOptions, Progress, TrainOptions } from './training-options.js';
+export type { EarlyStopping, Example, FitOptions, LearningRateSchedule, Progress, TrainOptions, Validation } from './training-options.js';
 export { DEFAULT_LEARNING_RATES, OPTIMIZERS } from './optimizers.js';
 export type { OptimizerName } from './optimizers.js';
 export { sigmoid, sigmoidDerivative, softmax, softmaxNaive } from './functions.js';
 export { constantDataset, identityDataset, periodicDataset, recallDataset, textDataset } from './datasets.js';
+export { Scaler, seriesDataset } from './series.js';
+export type { SeriesDataset, SeriesOptions } from './series.js';
 export type { Dataset, RecallDataset, TextDataset } from './datasets.js';
 export type { Seed } from './random.js';
 export { MODEL_FORMAT, MODEL_VERSION } from './model-file.js';

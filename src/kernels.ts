@@ -15,6 +15,9 @@ export const KERNELS = {
   softmaxForward: 'head',
   softmaxLoss: 'head',
   softmaxBackward: 'head',
+  linearForward: 'head',
+  linearLoss: 'head',
+  linearBackward: 'head',
   /** Over the flat parameters and gradients. The updates return 1 when every parameter stayed finite. */
   zeroGrads: 'optim',
   clip: 'optim',

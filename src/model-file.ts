@@ -5,6 +5,7 @@ import type { BackendName } from './backend.js';
 import { show } from './errors.js';
 import type { Model } from './model.js';
 import { optimizerStateProblem } from './optimizers.js';
+import { headPart } from './parts.js';
 import { checkBlockSize, MIN_CAPACITY, OPT_INFO, OPTIMIZER_SLOTS, type OptimizerSlot } from './plan.js';
 import type { Seed } from './random.js';
 import { isNotebookSpec, notebookSpec, resolveSpec, SPEC_OPTION_KEYS, type ModelSpec, type SpecOptions } from './spec.js';
@@ -124,6 +125,8 @@ export interface ModelFileV2 {
   options: ModelFileOptions;
   tensors: Record<string, StoredNumber[]>;
   optimizer: ModelFileOptimizer;
+  /** A forecasting model's scaler (see `RNN.setScaler`): the mean and standard deviation of each column. */
+  scaler?: { mean: number[]; std: number[] };
   /** Anything the application keeps with the model; the library ignores it. */
   meta?: unknown;
 }
@@ -149,10 +152,12 @@ export interface DecodedModel {
   slots: Map<OptimizerSlot, Float64Array>;
   /** The scalars the file holds; the others keep a new model's values. */
   info: Map<InfoName, number>;
+  /** A forecasting model's scaler, checked: a mean and a positive std per column. */
+  scaler?: { mean: Float64Array; std: Float64Array };
 }
 
 const TOP_KEYS_V1 = ['format', 'version', 'inputDim', 'hiddenDim', 'outputDim', 'options', 'params', 'optimizer', 'meta'];
-const TOP_KEYS_V2 = ['format', 'version', 'inputDim', 'hiddenDim', 'outputDim', 'model', 'options', 'tensors', 'optimizer', 'meta'];
+const TOP_KEYS_V2 = ['format', 'version', 'inputDim', 'hiddenDim', 'outputDim', 'model', 'options', 'tensors', 'optimizer', 'scaler', 'meta'];
 
 function store(v: number): StoredNumber {
   if (Object.is(v, -0)) return '-0';
@@ -347,7 +352,17 @@ export function decodeModel(where: string, json: unknown, options?: unknown): De
   }
   const problem = optimizerStateProblem(info, slots);
   if (problem !== null) throw new RangeError(`${where}: ${problem}`);
-  return { spec, options: fileOptions, backend, tensors, slots, info };
+  let scaler: DecodedModel['scaler'];
+  if (!v1 && file.scaler !== undefined) {
+    const raw = checkObject(where, 'scaler', file.scaler);
+    checkKeys(where, 'scaler', raw, ['mean', 'std']);
+    if (headPart(spec.output).targetWidth === 'one' || I !== O) throw new TypeError(`${where}: scaler applies to a model with output 'linear' and inputDim = outputDim`);
+    const mean = readNumbers(where, 'scaler.mean', raw.mean, O, false), std = readNumbers(where, 'scaler.std', raw.std, O, false);
+    const bad = std.findIndex((s) => !(s > 0));
+    if (bad >= 0) throw new RangeError(`${where}: scaler.std[${bad}] must be positive, got ${std[bad]}`);
+    scaler = { mean, std };
+  }
+  return { spec, options: fileOptions, backend, tensors, slots, info, ...(scaler === undefined ? {} : { scaler }) };
 }
 
 /** Copies a decoded model's parameters and optimiser state into a model's block. */

@@ -91,11 +91,14 @@ export class Model {
     for (let i = 0, n = steps * w; i < n; i++) data[to + i] = xs[from * w + i];
   }
 
-  /** Writes checked targets of `steps` steps, from step `from` of `targets`. */
-  writeTargets(targets: Float64Array, from = 0, steps = targets.length / this.plan.targetWidth): void {
+  /**
+   * Writes `count` checked targets (one per step, or one per sequence with outputAt 'last'), from
+   * target `from` of `targets`.
+   */
+  writeTargets(targets: Float64Array, from = 0, count = targets.length / this.plan.targetWidth): void {
     const { data, plan: p } = this;
     const w = p.targetWidth;
-    for (let i = 0, n = steps * w; i < n; i++) data[p.targets + i] = targets[from * w + i];
+    for (let i = 0, n = count * w; i < n; i++) data[p.targets + i] = targets[from * w + i];
   }
 
   /** Runs steps t0 .. t1-1 through every layer, then the head; the history then has t1 steps. */

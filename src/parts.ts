@@ -49,6 +49,7 @@ export interface HeadPart {
 
 export const HEAD_PARTS: Readonly<Partial<Record<OutputKind, HeadPart>>> = {
   softmax: { targetWidth: 'one', logps: true, forward: 'softmaxForward', loss: 'softmaxLoss', backward: 'softmaxBackward' },
+  linear: { targetWidth: 'O', logps: false, forward: 'linearForward', loss: 'linearLoss', backward: 'linearBackward' },
 };
 
 export function cellPart(cell: CellName): CellPart {

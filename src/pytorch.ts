@@ -1,11 +1,14 @@
-// PyTorch interchange: a model as the state_dict of torch.nn.RNN(I, H, num_layers) as `rnn`
-// followed by torch.nn.Linear(H, O) as `fc`, saved as safetensors. torch's Elman layer has two
-// hidden biases, bias_ih and bias_hh, where this model has one: it goes to bias_ih, and bias_hh
-// is written as zeros (and added to bias_ih when a file is read).
+// PyTorch interchange: a model as the state_dict of torch.nn.RNN, LSTM or GRU(I, H, num_layers)
+// as `rnn` followed by torch.nn.Linear(H, O) as `fc`, saved as safetensors. A file without
+// rnn-wasm's metadata (one torch saved) is read by its shapes: weight_ih_l0 is G·H x I, with G = 1,
+// 4 or 3 gate blocks for RNN, LSTM and GRU, and H the columns of fc.weight. The gated cells have torch's two biases; torch's Elman
+// layer has two hidden biases, bias_ih and bias_hh, where this model has one: it goes to bias_ih,
+// and bias_hh is written as zeros (and added to bias_ih when a file is read).
 import type { Model } from './model.js';
+import { cellPart } from './parts.js';
 import { checkBlockSize, MIN_CAPACITY } from './plan.js';
 import { decodeSafetensors, encodeSafetensors, type SafetensorsLimits, type Tensor } from './safetensors.js';
-import { CELLS, INPUTS, MAX_LAYERS, resolveSpec, type ModelSpec } from './spec.js';
+import { CELLS, INPUTS, MAX_LAYERS, OUTPUT_POSITIONS, OUTPUTS, resolveSpec, type ModelSpec } from './spec.js';
 import { paramTable } from './tensors.js';
 
 /** torch's state_dict names of a model with `layers` recurrent layers, in torch's order. */
@@ -51,7 +54,7 @@ export function modelToSafetensors(model: Model): Uint8Array {
   return encodeSafetensors(tensors, {
     format: 'pt', producer: 'rnn-wasm',
     inputDim: String(spec.inputSize), hiddenDim: String(spec.hiddenSize), outputDim: String(spec.outputSize),
-    cell: spec.cell, layers: String(spec.layers), input: spec.input,
+    cell: spec.cell, layers: String(spec.layers), input: spec.input, output: spec.output, outputAt: spec.outputAt,
   });
 }
 
@@ -60,7 +63,8 @@ export function modelToSafetensors(model: Model): Uint8Array {
  * checks that every tensor is there with the shape the others imply and that every number is
  * finite, and returns the spec and the tensors by their names in the table; an Elman layer's bias
  * is bias_ih + bias_hh (bias_ih alone where bias_hh is 0, which keeps the sign of a zero bias).
- * The metadata's `input` ('dense' or 'index') is kept; torch's files have none and are dense.
+ * The metadata's `input` ('dense' or 'index'), `output` and `outputAt` are kept; torch's files have
+ * none and are dense, with a softmax at every step.
  *
  * @example
  * const { spec, tensors } = modelFromSafetensors('RNN.fromSafetensors', bytes);
@@ -72,7 +76,12 @@ export function modelFromSafetensors(where: string, bytes: unknown): { spec: Mod
   while (tensors.has(`rnn.weight_ih_l${layers}`)) layers++;
   const expected = torchNames(Math.max(layers, 1));
   for (const name of tensors.keys()) {
-    if (!expected.includes(name)) throw new TypeError(`${where}: unexpected tensor ${name} (expected exactly: ${expected.join(', ')})`);
+    if (expected.includes(name)) continue;
+    if (name.endsWith('_reverse')) throw new TypeError(`${where}: tensor ${name} is of a bidirectional model (torch's bidirectional=True), which rnn-wasm does not have: its layers run forward in time only`);
+    throw new TypeError(`${where}: unexpected tensor ${name} (expected exactly: ${expected.join(', ')})`);
+  }
+  if (layers > 0 && !tensors.has('rnn.bias_ih_l0') && !tensors.has('rnn.bias_hh_l0')) {
+    throw new TypeError(`${where}: the file has no rnn.bias_ih_l0 or rnn.bias_hh_l0: a model made with torch's bias=False, which rnn-wasm does not have (its layers have biases)`);
   }
   const get = (name: string, rank: number): Tensor => {
     const tensor = tensors.get(name);
@@ -81,24 +90,45 @@ export function modelFromSafetensors(where: string, bytes: unknown): { spec: Mod
     return tensor;
   };
   const ih = get('rnn.weight_ih_l0', 2), fcw = get('fc.weight', 2);
-  const [H, I] = ih.shape;
-  const O = fcw.shape[0];
+  const I = ih.shape[1], [O, H] = fcw.shape;
+  // The gates of the cell: weight_ih_l0 is G·H x I (torch.nn.RNN 1, GRU 3, LSTM 4).
+  const G = H > 0 ? ih.shape[0] / H : 0;
+  const byGates = CELLS.find((c) => cellPart(c).gates === G);
   if (H < 1 || I < 1 || O < 1) throw new RangeError(`${where}: sizes must be at least 1, got inputDim ${I}, hiddenDim ${H}, outputDim ${O}`);
   const input = Object.hasOwn(metadata, 'input') ? metadata.input : 'dense';
   if (!(INPUTS as readonly string[]).includes(input)) {
     throw new TypeError(`${where}: metadata input must be one of ${INPUTS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(input)}`);
   }
-  const cell = Object.hasOwn(metadata, 'cell') ? metadata.cell : 'rnn';
+  if (byGates === undefined) {
+    throw new RangeError(`${where}: tensor rnn.weight_ih_l0 has shape [${ih.shape}]: its rows must be 1, 3 or 4 times hiddenDim ${H}, the columns of fc.weight (torch.nn.RNN, GRU or LSTM)`);
+  }
+  const cell = Object.hasOwn(metadata, 'cell') ? metadata.cell : byGates;
   if (!(CELLS as readonly string[]).includes(cell)) {
     throw new TypeError(`${where}: metadata cell must be one of ${CELLS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(cell)}`);
   }
-  const spec = resolveSpec(where, I, H, O, { cell: cell as ModelSpec['cell'], layers, input: input as ModelSpec['input'] });
+  if (cell !== byGates) {
+    throw new RangeError(`${where}: metadata cell is '${cell}', but rnn.weight_ih_l0 [${ih.shape}] has the ${G} gate block(s) of a${byGates === 'rnn' ? 'n' : ''} '${byGates}' cell`);
+  }
+  if (Object.hasOwn(metadata, 'nonlinearity') && metadata.nonlinearity !== 'tanh') {
+    throw new TypeError(`${where}: metadata nonlinearity is ${JSON.stringify(metadata.nonlinearity)}: rnn-wasm's Elman cell is torch.nn.RNN's tanh one (nonlinearity='relu' is not supported)`);
+  }
+  const output = Object.hasOwn(metadata, 'output') ? metadata.output : 'softmax';
+  if (!(OUTPUTS as readonly string[]).includes(output)) {
+    throw new TypeError(`${where}: metadata output must be one of ${OUTPUTS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(output)}`);
+  }
+  const outputAt = Object.hasOwn(metadata, 'outputAt') ? metadata.outputAt : 'every';
+  if (!(OUTPUT_POSITIONS as readonly string[]).includes(outputAt)) {
+    throw new TypeError(`${where}: metadata outputAt must be one of ${OUTPUT_POSITIONS.map((k) => `'${k}'`).join(', ')}, got ${JSON.stringify(outputAt)}`);
+  }
+  const spec = resolveSpec(where, I, H, O, {
+    cell: cell as ModelSpec['cell'], layers, input: input as ModelSpec['input'], output: output as ModelSpec['output'], outputAt: outputAt as ModelSpec['outputAt'],
+  });
   const shapes = new Map<string, number[]>();
   for (let k = 0; k < layers; k++) {
-    shapes.set(`rnn.weight_ih_l${k}`, [H, k === 0 ? I : H]);
-    shapes.set(`rnn.weight_hh_l${k}`, [H, H]);
-    shapes.set(`rnn.bias_ih_l${k}`, [H]);
-    shapes.set(`rnn.bias_hh_l${k}`, [H]);
+    shapes.set(`rnn.weight_ih_l${k}`, [G * H, k === 0 ? I : H]);
+    shapes.set(`rnn.weight_hh_l${k}`, [G * H, H]);
+    shapes.set(`rnn.bias_ih_l${k}`, [G * H]);
+    shapes.set(`rnn.bias_hh_l${k}`, [G * H]);
   }
   shapes.set('fc.weight', [O, H]);
   shapes.set('fc.bias', [O]);
@@ -118,7 +148,7 @@ export function modelFromSafetensors(where: string, bytes: unknown): { spec: Mod
   const out = new Map<string, Float64Array>();
   for (const entry of paramTable(spec)) {
     const { data } = tensors.get(entry.name) as Tensor;
-    if (!entry.name.includes('bias_ih')) {
+    if (!entry.name.includes('bias_ih') || cellPart(spec.cell).biases === 'two') {
       out.set(entry.name, data);
       continue;
     }

@@ -4,10 +4,12 @@
 import type { BackendName } from './backend.js';
 import { compileCore, type WasmBuild } from './backends/wasm.js';
 import { checkInteger, checkOptionKeys, checkRate, show } from './errors.js';
-import { readExamples, readSequence, readStep, readTargets, readVector } from './inputs.js';
+import { readExamples, readSequence, readStep, readTargets, readVector, someExamples, type Examples } from './inputs.js';
 import { register } from './internal.js';
 import { exp } from './backends/ts/mathf.js';
 import { Model } from './model.js';
+import { Scaler } from './series.js';
+import { headPart } from './parts.js';
 import { checkLoadOptions, decodeModel, encodeModel, loadModel, type ModelFile, type ModelFileOptions } from './model-file.js';
 import { plainOptimizer, type OptimizerName } from './optimizers.js';
 import { checkBlockSize, MIN_CAPACITY, type PlacedTensor } from './plan.js';
@@ -19,12 +21,12 @@ import {
 import { NOTEBOOK_NAMES } from './tensors.js';
 import { checkFitOptions, checkTrainOptions, type Example, type FitOptions, type Schedule, type TrainOptions, type TrainResult } from './training-options.js';
 import { fitRun, runInSlices, runToEnd, trainRun, type Run } from './training.js';
-import type { Gradients, GradientsLike, Ids, Params, ParamsLike, RNNOptions, Sequence, Vector } from './types.js';
+import type { Gradients, GradientsLike, Ids, Params, ParamsLike, RNNOptions, Sequence, Targets, Vector } from './types.js';
 
 export type { BackendName } from './backend.js';
 export type { TrainResult } from './training-options.js';
 export type { WasmBuild } from './backends/wasm.js';
-export type { Gradients, GradientsLike, Ids, Params, ParamsLike, RNNOptions, Sequence, Vector } from './types.js';
+export type { Gradients, GradientsLike, Ids, Params, ParamsLike, RNNOptions, Sequence, Targets, Vector } from './types.js';
 
 const PARAM_NAMES = ['Wxh', 'Whh', 'Why', 'bh', 'by'] as const;
 type ParamName = (typeof PARAM_NAMES)[number];
@@ -175,6 +177,8 @@ export class RNN {
   /** Set while train or fit runs, so that a call from a callback cannot disturb its buffers. */
   #busy: string | null = null;
   #disposed = false;
+  /** The scaler of a forecasting model: forecast reads and writes original units through it. */
+  #scaler: Scaler | null = null;
 
   /**
    * Creates a model, compiling the wasm core first if needed.
@@ -242,7 +246,9 @@ export class RNN {
    */
   toJSON(): ModelFile {
     this.#assertLive('RNN.toJSON');
-    return encodeModel(this.#model, this.#creation);
+    const file = encodeModel(this.#model, this.#creation);
+    if (this.#scaler !== null && file.version === 2) file.scaler = this.#scaler.toJSON();
+    return file;
   }
 
   /**
@@ -258,6 +264,7 @@ export class RNN {
     const { inputSize, hiddenSize, outputSize, ...shape } = file.spec;
     const rnn = await RNN.create(inputSize, hiddenSize, outputSize, { ...shape, ...file.options, backend: file.backend });
     loadModel(file, rnn.#model);
+    if (file.scaler !== undefined) rnn.#scaler = new Scaler(file.scaler.mean, file.scaler.std);
     return rnn;
   }
 
@@ -468,9 +475,23 @@ export class RNN {
     return t0;
   }
 
+  /** The steps from t0 on whose outputs forward and predict give: every one, or the last with outputAt 'last'. */
+  #outputSteps(t0: number): number[] {
+    const T = this.#model.steps;
+    if (this.#spec.outputAt === 'last') return T > t0 ? [T - 1] : [];
+    return Array.from({ length: T - t0 }, (_, t) => t0 + t);
+  }
+
+  /** A TypeError for the calls that give classes, on a model whose output is not a softmax. */
+  #assertClasses(where: string, instead: string): void {
+    if (headPart(this.#spec.output).targetWidth !== 'one') {
+      throw new TypeError(`${where}: this model's output is '${this.#spec.output}', which has no classes; use ${instead}`);
+    }
+  }
+
   /**
    * Runs one step from the current hidden state and appends it to the history.
-   * Returns the softmax output of this step.
+   * Returns the output of this step: probabilities (softmax) or values (linear).
    *
    * @example
    * const y = rnn.forwardOneStep([1, 0, 0]); // Float64Array of outputDim probabilities
@@ -483,7 +504,8 @@ export class RNN {
 
   /**
    * Runs a sequence from the current hidden state, appending it to the history.
-   * Returns the softmax output of every step.
+   * Returns the output of every step (probabilities, or values for output 'linear'); with
+   * outputAt 'last', only the last step's, as an array of one.
    *
    * @example
    * rnn.resetHistory();
@@ -494,7 +516,7 @@ export class RNN {
     this.#assertIdle(where);
     const input = readSequence(where, 'xs', xs, this.#spec);
     const t0 = this.#run(where, input);
-    return Array.from({ length: this.#model.steps - t0 }, (_, t) => this.#model.output(t0 + t));
+    return this.#outputSteps(t0).map((t) => this.#model.output(t));
   }
 
   /**
@@ -506,11 +528,13 @@ export class RNN {
   predictOneStep(x: Vector | number): number {
     const where = 'RNN.predictOneStep';
     this.#assertIdle(where);
+    this.#assertClasses(where, 'forwardOneStep');
     return this.#model.prediction(this.#run(where, readStep(where, 'x', x, this.#spec)));
   }
 
   /**
-   * `forward`, returning the most probable class of every step.
+   * `forward`, returning the most probable class of every step (with outputAt 'last', of the
+   * last step only). For a softmax output; a linear one has `forward` and `forecast`.
    *
    * @example
    * rnn.resetHistory();
@@ -519,23 +543,29 @@ export class RNN {
   predict(xs: Sequence | Ids): number[] {
     const where = 'RNN.predict';
     this.#assertIdle(where);
+    this.#assertClasses(where, 'forward');
     const input = readSequence(where, 'xs', xs, this.#spec);
     const t0 = this.#run(where, input);
-    return Array.from({ length: this.#model.steps - t0 }, (_, t) => this.#model.prediction(t0 + t));
+    return this.#outputSteps(t0).map((t) => this.#model.prediction(t));
   }
 
   /**
-   * The cross-entropy of the steps run since `resetHistory()`: sum_t -log y_t[targets[t]],
-   * computed from log-probabilities so that it stays finite.
+   * The loss of the steps run since `resetHistory()`: for a softmax output the cross-entropy
+   * sum_t -log y_t[targets[t]], computed from log-probabilities so that it stays finite; for a
+   * linear output the squared error sum_t sum_k (y_tk - targets[t][k])^2. With outputAt 'last',
+   * `targets` has one target, for the last step.
    *
    * @example
    * rnn.resetHistory();
    * rnn.forward(xs);
    * rnn.loss(targets); // e.g. 10.98
    */
-  loss(targets: ArrayLike<number>): number {
+  loss(targets: Targets): number {
     const where = 'RNN.loss';
     this.#assertIdle(where);
+    if (this.#spec.outputAt === 'last' && this.#model.steps === 0) {
+      throw new RangeError(`${where}: no steps have run since resetHistory(); with outputAt 'last' the loss is the last step's`);
+    }
     const copy = readTargets(where, 'targets', targets, this.#model.steps, this.#spec);
     this.#model.writeTargets(copy);
     return this.#model.loss();
@@ -573,7 +603,7 @@ export class RNN {
    * const grads = rnn.backward(xs, targets);
    * rnn.updateRprop(grads, 0.01);
    */
-  backward(xs: Sequence | Ids, targets: ArrayLike<number>): Gradients {
+  backward(xs: Sequence | Ids, targets: Targets): Gradients {
     const where = 'RNN.backward';
     this.#assertIdle(where);
     const tensors = PARAM_NAMES.map((name) => this.#notebookTensor(where, name));
@@ -590,7 +620,7 @@ export class RNN {
    * rnn.forward(xs);
    * rnn.backwardTensors(xs, targets)['rnn.weight_hh_l1']; // Float64Array of 8 * 8
    */
-  backwardTensors(xs: Sequence | Ids, targets: ArrayLike<number>): Record<string, Float64Array> {
+  backwardTensors(xs: Sequence | Ids, targets: Targets): Record<string, Float64Array> {
     const where = 'RNN.backwardTensors';
     this.#assertIdle(where);
     this.#prepareBackward(where, xs, targets);
@@ -677,9 +707,9 @@ export class RNN {
    * rnn.train(xs, targets, 200, 0.01).loss; // small
    * rnn.train(xs, targets, { iterations: 500, optimizer: 'adam', learningRate: 0.01, targetLoss: 1e-3 });
    */
-  train(xs: Sequence | Ids, targets: ArrayLike<number>, iterations: number, learningRate: number, printEvery?: number): TrainResult;
-  train(xs: Sequence | Ids, targets: ArrayLike<number>, options: TrainOptions): TrainResult;
-  train(xs: Sequence | Ids, targets: ArrayLike<number>, iterationsOrOptions: number | TrainOptions, learningRate?: number, printEvery?: number): TrainResult {
+  train(xs: Sequence | Ids, targets: Targets, iterations: number, learningRate: number, printEvery?: number): TrainResult;
+  train(xs: Sequence | Ids, targets: Targets, options: TrainOptions): TrainResult;
+  train(xs: Sequence | Ids, targets: Targets, iterationsOrOptions: number | TrainOptions, learningRate?: number, printEvery?: number): TrainResult {
     return runToEnd(this.#trainRun('RNN.train', xs, targets, iterationsOrOptions, learningRate, printEvery));
   }
 
@@ -691,9 +721,9 @@ export class RNN {
    * @example
    * const result = await rnn.trainAsync(xs, targets, { iterations: 5000, onProgress: ({ loss }) => console.log(loss) });
    */
-  trainAsync(xs: Sequence | Ids, targets: ArrayLike<number>, iterations: number, learningRate: number, printEvery?: number): Promise<TrainResult>;
-  trainAsync(xs: Sequence | Ids, targets: ArrayLike<number>, options: TrainOptions): Promise<TrainResult>;
-  trainAsync(xs: Sequence | Ids, targets: ArrayLike<number>, iterationsOrOptions: number | TrainOptions, learningRate?: number, printEvery?: number): Promise<TrainResult> {
+  trainAsync(xs: Sequence | Ids, targets: Targets, iterations: number, learningRate: number, printEvery?: number): Promise<TrainResult>;
+  trainAsync(xs: Sequence | Ids, targets: Targets, options: TrainOptions): Promise<TrainResult>;
+  trainAsync(xs: Sequence | Ids, targets: Targets, iterationsOrOptions: number | TrainOptions, learningRate?: number, printEvery?: number): Promise<TrainResult> {
     try {
       return runInSlices(this.#trainRun('RNN.trainAsync', xs, targets, iterationsOrOptions, learningRate, printEvery));
     } catch (error) {
@@ -754,10 +784,16 @@ export class RNN {
    * of all the data. The data is read once, when fit is called: changing it afterwards (from a
    * callback, or while fitAsync runs) does not change the training.
    *
+   * `validation` (held-out sequences, or `{ split }`, the last fraction of the data) is evaluated
+   * after every epoch: `validationLosses` (and for a softmax output `validationAccuracies`) in the
+   * result, `validationLoss` in onProgress. `earlyStopping` stops when the monitored loss stops
+   * improving, as Keras's EarlyStopping; `learningRateSchedule` changes the rate by epoch.
+   *
    * @example
    * const text = textDataset('hello world, hello wasm', 8);
    * const rnn = await RNN.create(text.vocab.length, 32, text.vocab.length, { seed: 1 });
    * rnn.fit(text.sequences, { epochs: 100, optimizer: 'adam', learningRate: 0.01, carryState: true });
+   * rnn.fit(data, { epochs: 500, optimizer: 'adam', validation: { split: 0.2 }, earlyStopping: { patience: 20, restoreBestWeights: true } });
    */
   fit(data: ArrayLike<Example>, options: FitOptions): TrainResult {
     return runToEnd(this.#fitRun('RNN.fit', data, options));
@@ -783,11 +819,24 @@ export class RNN {
 
   #fitRun(where: string, data: unknown, options: FitOptions): Run {
     this.#assertIdle(where);
-    const examples = readExamples(where, data, this.#spec);
+    const all = readExamples(where, data, this.#spec);
     const plan = checkFitOptions(where, options);
+    let examples = all, validation: Examples | null = null;
+    if (plan.validation !== undefined && 'split' in plan.validation) {
+      // As Keras's validation_split: the last sequences, before any shuffling.
+      const n = all.lengths.length, at = Math.floor(n * (1 - plan.validation.split));
+      if (at === 0 || at === n) {
+        throw new RangeError(`${where}: options.validation.split ${plan.validation.split} of ${n} sequences leaves ${at === 0 ? 'none to train on' : 'none to validate on'}`);
+      }
+      examples = someExamples(all, 0, at);
+      validation = someExamples(all, at, n);
+    } else if (plan.validation !== undefined) {
+      validation = readExamples(where, plan.validation.data, this.#spec, 'options.validation');
+    }
     const random = plan.shuffle ? makeRandom(where, plan.seed) : null;
-    this.#model.reserve(where, examples.lengths.reduce((a, b) => Math.max(a, b), 0));
-    return this.#busyWhile(where, fitRun(this.#model, examples, plan, random));
+    const longest = (e: Examples): number => e.lengths.reduce((a, b) => Math.max(a, b), 0);
+    this.#model.reserve(where, Math.max(longest(examples), validation === null ? 0 : longest(validation)));
+    return this.#busyWhile(where, fitRun(this.#model, examples, plan, random, validation));
   }
 
   /**
@@ -806,6 +855,7 @@ export class RNN {
   sample(start: number, length: number, options: { temperature?: number; seed?: Seed; hiddenState?: Vector } = {}): number[] {
     const where = 'RNN.sample';
     this.#assertIdle(where);
+    this.#assertClasses(where, 'forecast');
     const { inputDim: I, outputDim: O } = this;
     if (I !== O) throw new RangeError(`${where}: feeding samples back needs inputDim = outputDim, got ${I} and ${O}`);
     checkInteger(where, 'start', start, 0, O - 1);
@@ -835,6 +885,87 @@ export class RNN {
       out.push(current);
     }
     return out;
+  }
+
+  /**
+   * Continues a series: runs `xs` from a zero hidden state (or `options.hiddenState`), then feeds
+   * each output back as the next input, as brain.js's `forecast` does. Returns `steps` outputs:
+   * the first is the output of the last step of `xs` (the model's next value after it), each
+   * later one the output for the one before it fed back. For a model with a linear output and
+   * dense inputs of inputDim = outputDim; any cell and number of layers. The history then holds
+   * the steps run.
+   *
+   * @example
+   * const rnn = await RNN.create(1, 16, 1, { output: 'linear', seed: 1 });
+   * rnn.forecast([[0.1], [0.2], [0.3]], 5); // 5 Float64Arrays of 1 number
+   */
+  forecast(xs: Sequence, steps: number, options: { hiddenState?: Vector } = {}): Float64Array[] {
+    const where = 'RNN.forecast';
+    this.#assertIdle(where);
+    const { inputDim: I, outputDim: O } = this;
+    if (headPart(this.#spec.output).targetWidth === 'one') {
+      throw new TypeError(`${where}: forecasting feeds real outputs back, so the model needs output 'linear', got '${this.#spec.output}' (sample draws classes)`);
+    }
+    if (this.#spec.input !== 'dense') throw new TypeError(`${where}: forecasting feeds outputs back as inputs, so the model needs input 'dense', got '${this.#spec.input}'`);
+    if (I !== O) throw new RangeError(`${where}: feeding outputs back needs inputDim = outputDim, got ${I} and ${O}`);
+    const input = readSequence(where, 'xs', xs, this.#spec);
+    const T = input.length / I;
+    if (T === 0) throw new RangeError(`${where}: xs must have at least one step, got length 0`);
+    checkInteger(where, 'steps', steps, 0);
+    const o = checkOptionKeys(where, options, ['hiddenState']);
+    const state = o.hiddenState === undefined ? undefined : this.#readState(where, 'options.hiddenState', o.hiddenState);
+    const model = this.#model;
+    model.reserve(where, T + Math.max(steps - 1, 0));
+    const scaler = this.#scaler;
+    if (scaler !== null) for (let i = 0; i < input.length; i++) input[i] = (input[i] - scaler.mean[i % I]) / scaler.std[i % I];
+    model.startFrom(state);
+    model.writeInputs(input, 0);
+    model.forward(0, T);
+    const out: Float64Array[] = [];
+    for (let k = 0; k < steps; k++) {
+      const y = model.output(T - 1 + k);
+      out.push(scaler === null ? y : y.map((v, j) => v * scaler.std[j] + scaler.mean[j]));
+      if (k === steps - 1) break;
+      model.writeInputs(y, T + k);
+      model.forward(T + k, T + k + 1);
+    }
+    return out;
+  }
+
+  /**
+   * Keeps a scaler with the model (or removes it, with null), so that `forecast` reads and returns
+   * the series' original units, and the model file keeps it. For a linear output with inputDim =
+   * outputDim = the scaler's columns.
+   *
+   * @example
+   * const data = seriesDataset(values, { length: 12 });
+   * rnn.setScaler(data.scaler);
+   */
+  setScaler(scaler: Scaler | null): void {
+    const where = 'RNN.setScaler';
+    this.#assertIdle(where);
+    if (scaler === null) {
+      this.#scaler = null;
+      return;
+    }
+    if (!(scaler instanceof Scaler)) throw new TypeError(`${where}: scaler must be a Scaler (from seriesDataset) or null, got ${show(scaler)}`);
+    if (headPart(this.#spec.output).targetWidth === 'one') throw new TypeError(`${where}: a scaler applies to output 'linear', got '${this.#spec.output}'`);
+    if (this.inputDim !== this.outputDim || scaler.columns !== this.inputDim) {
+      throw new RangeError(`${where}: the scaler has ${scaler.columns} column(s); the model needs inputDim = outputDim = ${scaler.columns}, got ${this.inputDim} and ${this.outputDim}`);
+    }
+    this.#scaler = new Scaler(scaler.mean, scaler.std);
+  }
+
+  /**
+   * The model's scaler (a copy), or null.
+   *
+   * @example
+   * const loaded = await RNN.fromJSON(text);
+   * loaded.getScaler()?.mean;
+   */
+  getScaler(): Scaler | null {
+    this.#assertLive('RNN.getScaler');
+    return this.#scaler === null ? null : new Scaler(this.#scaler.mean, this.#scaler.std);
   }
 
   /** Where step t's log-probabilities are. */

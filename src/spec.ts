@@ -64,8 +64,8 @@ export const SPEC_OPTION_KEYS = ['cell', 'layers', 'input', 'output', 'outputAt'
 /** The cells, inputs, outputs and output positions this version computes. */
 export const CELLS: readonly CellName[] = ['rnn', 'lstm', 'gru'];
 export const INPUTS: readonly InputKind[] = ['dense', 'index'];
-export const OUTPUTS: readonly OutputKind[] = ['softmax'];
-export const OUTPUT_POSITIONS: readonly OutputAt[] = ['every'];
+export const OUTPUTS: readonly OutputKind[] = ['softmax', 'linear'];
+export const OUTPUT_POSITIONS: readonly OutputAt[] = ['every', 'last'];
 
 /** Most stacked layers a model may have. */
 export const MAX_LAYERS = 64;

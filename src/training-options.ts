@@ -1,6 +1,6 @@
 // The options of train and fit, their checks, and what training returns (the loops are in
 // src/training.ts).
-import { checkInteger, checkOptionKeys, show } from './errors.js';
+import { checkFinite, checkInteger, checkOptionKeys, show } from './errors.js';
 import { resolveOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
 import type { Seed } from './random.js';
 
@@ -21,9 +21,18 @@ export interface TrainResult {
    * 'iterations': all ran. 'targetLoss': the loss reached `targetLoss`. 'callback': `onProgress`
    * returned false. 'aborted': `signal` was aborted. 'diverged': the loss or a weight stopped being
    * finite: the weights were put back to those of the last finite iteration and the optimiser's
-   * state was emptied (the next update starts it afresh).
+   * state was emptied (the next update starts it afresh). 'earlyStopping' (fit): the monitored
+   * loss stopped improving for `earlyStopping.patience` epochs.
    */
-  stopped: 'iterations' | 'targetLoss' | 'callback' | 'aborted' | 'diverged';
+  stopped: 'iterations' | 'targetLoss' | 'callback' | 'aborted' | 'diverged' | 'earlyStopping';
+  /** fit with `validation`: the validation loss after every epoch (the mean over its sequences), and the last. */
+  validationLosses?: Float64Array;
+  validationLoss?: number;
+  /** fit with `validation`, for a softmax output: the fraction of validation targets predicted, after every epoch, and the last. */
+  validationAccuracies?: Float64Array;
+  validationAccuracy?: number;
+  /** fit with `earlyStopping`: the epoch whose monitored loss was the best. */
+  bestEpoch?: number;
 }
 
 /**
@@ -35,7 +44,57 @@ export interface TrainResult {
 export interface Progress {
   iteration: number;
   loss: number;
+  /** fit with `validation`: this epoch's validation loss (and accuracy, for a softmax output). */
+  validationLoss?: number;
+  validationAccuracy?: number;
+  /** fit with `learningRateSchedule`: the rate this epoch's updates used. */
+  learningRate?: number;
 }
+
+/**
+ * Held-out data for `fit`: sequences of their own, or `{ split }`, the last fraction of the data
+ * (as Keras's validation_split: taken before any shuffling, and not trained on).
+ *
+ * @example
+ * const held: Validation = { split: 0.2 };
+ */
+export type Validation = ArrayLike<Example> | { split: number };
+
+/**
+ * Early stopping, as Keras's EarlyStopping: after each epoch the monitored loss improves when it is
+ * below the best so far by more than `minDelta` (default 0); training stops when it has not
+ * improved for `patience` epochs (default 0: at the first epoch that does not improve). With
+ * `restoreBestWeights` (default false), a run that stops this way puts back the weights of the
+ * best epoch (the optimiser's state stays as it is, as in Keras). `monitor` defaults to
+ * 'validationLoss' when there is validation data, else 'loss'.
+ *
+ * @example
+ * const stopping: EarlyStopping = { patience: 10, minDelta: 1e-4, restoreBestWeights: true };
+ */
+export interface EarlyStopping {
+  patience?: number;
+  minDelta?: number;
+  restoreBestWeights?: boolean;
+  monitor?: 'loss' | 'validationLoss';
+}
+
+/**
+ * A learning-rate schedule for `fit`, by epoch, as torch.optim.lr_scheduler's: 'step' multiplies
+ * the rate by `gamma` (default 0.1) every `stepSize` epochs (StepLR); 'exponential' by `gamma`
+ * every epoch (ExponentialLR); 'plateau' by `factor` (default 0.1) when the monitored loss (the
+ * validation loss if there is validation data, else the training loss) has not improved on the
+ * best by a relative `threshold` (default 1e-4) for more than `patience` epochs (default 10), and
+ * never below `minLearningRate` (default 0) (ReduceLROnPlateau). For the optimisers that take a
+ * rate: sgd, momentum, adagrad, adam and rprop-notebook (for rprop and irprop+ the rate is only
+ * the first step size).
+ *
+ * @example
+ * const decay: LearningRateSchedule = { type: 'step', stepSize: 30, gamma: 0.5 };
+ */
+export type LearningRateSchedule =
+  | { type: 'step'; stepSize: number; gamma?: number }
+  | { type: 'exponential'; gamma: number }
+  | { type: 'plateau'; factor?: number; patience?: number; threshold?: number; minLearningRate?: number };
 
 /**
  * Options of `train`: how long, which optimiser, and when to stop.
@@ -89,6 +148,12 @@ export interface FitOptions extends Omit<TrainOptions, 'iterations'> {
    * each epoch. Needs batchSize 1 and no shuffling. Default false.
    */
   carryState?: boolean;
+  /** Held-out data, evaluated after every epoch: see Validation. */
+  validation?: Validation;
+  /** Stop when the monitored loss stops improving: see EarlyStopping. */
+  earlyStopping?: EarlyStopping;
+  /** Change the learning rate from epoch to epoch: see LearningRateSchedule. */
+  learningRateSchedule?: LearningRateSchedule;
 }
 
 /**
@@ -101,7 +166,8 @@ export interface FitOptions extends Omit<TrainOptions, 'iterations'> {
  */
 export interface Example {
   xs: ArrayLike<ArrayLike<number>> | ArrayLike<number>;
-  targets: ArrayLike<number>;
+  /** One per step, or one with outputAt 'last': class ids, or for a linear output vectors (numbers where outputDim is 1). */
+  targets: ArrayLike<number> | ArrayLike<ArrayLike<number>>;
 }
 
 /** Checked options shared by train and fit. */
@@ -153,10 +219,100 @@ export interface FitPlan extends Schedule {
   shuffle: boolean;
   seed?: Seed;
   carryState: boolean;
+  /** The held-out fraction, or the held-out data (read by the facade). */
+  validation?: { split: number } | { data: unknown };
+  earlyStopping?: Required<EarlyStopping>;
+  learningRateSchedule?: CheckedSchedule;
+}
+
+/** A learning-rate schedule, checked, with its defaults. */
+export type CheckedSchedule =
+  | { type: 'step'; stepSize: number; gamma: number }
+  | { type: 'exponential'; gamma: number }
+  | { type: 'plateau'; factor: number; patience: number; threshold: number; minLearningRate: number };
+
+/** The optimisers whose every update is scaled by the learning rate, so that a schedule applies. */
+const SCHEDULED: readonly string[] = ['sgd', 'momentum', 'adagrad', 'adam', 'rprop-notebook'];
+
+function checkValidation(where: string, value: unknown): FitPlan['validation'] {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) {
+    throw new TypeError(`${where}: options.validation must be an array of { xs, targets } or { split }, got ${show(value)}`);
+  }
+  if (!('length' in value)) {
+    const o = checkOptionKeys(where, value, ['split']);
+    if (o.split === undefined) throw new TypeError(`${where}: options.validation must be an array of { xs, targets } or { split }, got an object without split`);
+    const split = checkFinite(where, 'options.validation.split', o.split);
+    if (!(split > 0 && split < 1)) throw new RangeError(`${where}: options.validation.split must be in (0, 1), got ${split}`);
+    return { split };
+  }
+  return { data: value };
+}
+
+function checkEarlyStopping(where: string, value: unknown, hasValidation: boolean): Required<EarlyStopping> | undefined {
+  if (value === undefined) return undefined;
+  const o = checkOptionKeys(where, value, ['patience', 'minDelta', 'restoreBestWeights', 'monitor']);
+  const patience = o.patience === undefined ? 0 : checkInteger(where, 'options.earlyStopping.patience', o.patience, 0);
+  const minDelta = o.minDelta === undefined ? 0 : checkFinite(where, 'options.earlyStopping.minDelta', o.minDelta);
+  if (minDelta < 0) throw new RangeError(`${where}: options.earlyStopping.minDelta must be >= 0, got ${minDelta}`);
+  if (o.restoreBestWeights !== undefined && typeof o.restoreBestWeights !== 'boolean') {
+    throw new TypeError(`${where}: options.earlyStopping.restoreBestWeights must be a boolean, got ${show(o.restoreBestWeights)}`);
+  }
+  const monitor = o.monitor ?? (hasValidation ? 'validationLoss' : 'loss');
+  if (monitor !== 'loss' && monitor !== 'validationLoss') {
+    throw new TypeError(`${where}: options.earlyStopping.monitor must be 'loss' or 'validationLoss', got ${show(monitor)}`);
+  }
+  if (monitor === 'validationLoss' && !hasValidation) {
+    throw new TypeError(`${where}: options.earlyStopping.monitor 'validationLoss' needs options.validation`);
+  }
+  return { patience, minDelta, restoreBestWeights: o.restoreBestWeights === true, monitor };
+}
+
+function checkLearningRateSchedule(where: string, value: unknown, optimizer: Optimizer): CheckedSchedule | undefined {
+  if (value === undefined) return undefined;
+  const name = 'options.learningRateSchedule';
+  if (typeof value !== 'object' || value === null) throw new TypeError(`${where}: ${name} must be an object, got ${show(value)}`);
+  const type = (value as { type?: unknown }).type;
+  const positive = (o: Record<string, unknown>, key: string, fallback: number | undefined, below1: boolean): number => {
+    if (o[key] === undefined) {
+      if (fallback === undefined) throw new TypeError(`${where}: ${name}.${key} is required for type '${String(type)}'`);
+      return fallback;
+    }
+    const v = checkFinite(where, `${name}.${key}`, o[key]);
+    if (!(v > 0) || (below1 && !(v < 1))) throw new RangeError(`${where}: ${name}.${key} must be ${below1 ? 'in (0, 1)' : 'positive'}, got ${v}`);
+    return v;
+  };
+  let schedule: CheckedSchedule;
+  if (type === 'step') {
+    const o = checkOptionKeys(where, value, ['type', 'stepSize', 'gamma']);
+    if (o.stepSize === undefined) throw new TypeError(`${where}: ${name}.stepSize is required for type 'step'`);
+    schedule = { type, stepSize: checkInteger(where, `${name}.stepSize`, o.stepSize, 1), gamma: positive(o, 'gamma', 0.1, false) };
+  } else if (type === 'exponential') {
+    const o = checkOptionKeys(where, value, ['type', 'gamma']);
+    schedule = { type, gamma: positive(o, 'gamma', undefined, false) };
+  } else if (type === 'plateau') {
+    const o = checkOptionKeys(where, value, ['type', 'factor', 'patience', 'threshold', 'minLearningRate']);
+    const minLearningRate = o.minLearningRate === undefined ? 0 : checkFinite(where, `${name}.minLearningRate`, o.minLearningRate);
+    if (minLearningRate < 0) throw new RangeError(`${where}: ${name}.minLearningRate must be >= 0, got ${minLearningRate}`);
+    const threshold = o.threshold === undefined ? 1e-4 : checkFinite(where, `${name}.threshold`, o.threshold);
+    if (!(threshold >= 0 && threshold < 1)) throw new RangeError(`${where}: ${name}.threshold must be in [0, 1), got ${threshold}`);
+    schedule = {
+      type, factor: positive(o, 'factor', 0.1, true),
+      patience: o.patience === undefined ? 10 : checkInteger(where, `${name}.patience`, o.patience, 0), threshold, minLearningRate,
+    };
+  } else {
+    throw new TypeError(`${where}: ${name}.type must be one of 'step', 'exponential', 'plateau', got ${show(type)}`);
+  }
+  if (!SCHEDULED.includes(optimizer.name)) {
+    throw new TypeError(`${where}: ${name} applies to the optimisers that take a rate (${SCHEDULED.map((s) => `'${s}'`).join(', ')}), not '${optimizer.name}', whose learningRate is only its first step size`);
+  }
+  return schedule;
 }
 
 export function checkFitOptions(where: string, options: unknown): FitPlan {
-  const o = checkOptionKeys(where, options, ['epochs', 'batchSize', 'shuffle', 'seed', 'carryState', ...SCHEDULE_KEYS]);
+  const o = checkOptionKeys(where, options, [
+    'epochs', 'batchSize', 'shuffle', 'seed', 'carryState', 'validation', 'earlyStopping', 'learningRateSchedule', ...SCHEDULE_KEYS,
+  ]);
   if (o.epochs === undefined) throw new TypeError(`${where}: options.epochs is required`);
   const epochs = checkInteger(where, 'options.epochs', o.epochs, 0);
   const batchSize = o.batchSize === undefined ? 1 : checkInteger(where, 'options.batchSize', o.batchSize, 1);
@@ -169,5 +325,9 @@ export function checkFitOptions(where: string, options: unknown): FitPlan {
   if (carryState && (shuffle || batchSize !== 1)) {
     throw new RangeError(`${where}: options.carryState needs batchSize 1 and shuffle false, got batchSize ${batchSize} and shuffle ${shuffle}`);
   }
-  return { ...checkSchedule(where, o), epochs, batchSize, shuffle, seed: o.seed as Seed | undefined, carryState };
+  const schedule = checkSchedule(where, o);
+  const validation = checkValidation(where, o.validation);
+  const earlyStopping = checkEarlyStopping(where, o.earlyStopping, validation !== undefined);
+  const learningRateSchedule = checkLearningRateSchedule(where, o.learningRateSchedule, schedule.optimizer);
+  return { ...schedule, epochs, batchSize, shuffle, seed: o.seed as Seed | undefined, carryState, validation, earlyStopping, learningRateSchedule };
 }

@@ -1,9 +1,11 @@
 // Training over a model: the loops of train and fit, stopping, and the one divergence policy (put
 // back the parameters of the last finite loss, empty the optimiser state). The facade checks the
 // arguments and calls these once; a run can go to its end or in slices (the async forms).
-import type { Examples } from './inputs.js';
+import { targetCount, type Examples } from './inputs.js';
 import type { Model } from './model.js';
-import type { FitPlan, Schedule, TrainResult } from './training-options.js';
+import { headPart } from './parts.js';
+import { powi } from './backends/ts/mathf.js';
+import type { CheckedSchedule, FitPlan, Progress, Schedule, TrainResult } from './training-options.js';
 
 /**
  * Training in progress: `step` runs it until it ends (returning its result) or until
@@ -49,9 +51,20 @@ function progress(plan: Schedule, iteration: number, loss: number): TrainResult[
   return null;
 }
 
+/** `progress` of an epoch of fit, with what it tells beside the loss. */
+function progressOf(plan: Schedule, info: Progress): TrainResult['stopped'] | null {
+  if (plan.onProgress !== undefined && plan.onProgress(info) === false) return 'callback';
+  if (plan.targetLoss !== undefined && info.loss <= plan.targetLoss) return 'targetLoss';
+  if (plan.signal?.aborted) return 'aborted';
+  return null;
+}
+
 function print(model: Model, targets: Float64Array, loss: number): void {
-  const predictions = Array.from({ length: model.steps }, (_, t) => model.prediction(t));
-  console.log(`Predictions: [${predictions.join(', ')}] vs targets: [${Array.from(targets).join(', ')}]`);
+  if (headPart(model.spec.output).targetWidth === 'one') {
+    const first = model.spec.outputAt === 'last' ? model.steps - 1 : 0;
+    const predictions = Array.from({ length: model.steps - first }, (_, t) => model.prediction(first + t));
+    console.log(`Predictions: [${predictions.join(', ')}] vs targets: [${Array.from(targets).join(', ')}]`);
+  }
   console.log(`Loss: ${loss}`);
 }
 
@@ -60,7 +73,7 @@ function print(model: Model, targets: Float64Array, loss: number): void {
  * targets), take the loss, backpropagate, update once.
  */
 export function trainRun(model: Model, xs: Float64Array, targets: Float64Array, plan: Schedule & { iterations: number }): Run {
-  const T = targets.length / model.plan.targetWidth;
+  const T = xs.length / model.plan.inputWidth;
   model.startFrom();
   model.writeInputs(xs, 0);
   model.writeTargets(targets);
@@ -111,25 +124,116 @@ function shuffle(order: number[], random: () => number): void {
 }
 
 /**
- * `epochs` passes over the examples (read once by the facade), a batch of `batchSize` of them per
- * update with the mean of their gradients; each epoch's loss is the mean of its sequences'.
+ * The loss of held-out examples with the current weights, the mean over their sequences, each run
+ * from a zero state (or, with `carryState`, from the state the previous one ended in); and for a
+ * softmax output the fraction of their targets whose most probable class is the target.
  */
-export function fitRun(model: Model, examples: Examples, plan: FitPlan, random: (() => number) | null): Run {
+export function evaluate(model: Model, examples: Examples, carryState: boolean): { loss: number; accuracy: number } {
+  const n = examples.lengths.length;
+  const classes = headPart(model.spec.output).targetWidth === 'one';
+  let sum = 0, right = 0, count = 0;
+  model.startFrom();
+  for (let e = 0; e < n; e++) {
+    const T = examples.lengths[e], targets = targetCount(model.spec, T), from = examples.targetStarts[e];
+    if (carryState && model.steps > 0) model.carryState();
+    else model.startFrom();
+    model.writeInputs(examples.xs, 0, examples.starts[e], T);
+    model.writeTargets(examples.targets, from, targets);
+    model.forward(0, T);
+    sum += model.loss();
+    if (classes) {
+      for (let j = 0; j < targets; j++) if (model.prediction(T - targets + j) === examples.targets[from + j]) right++;
+      count += targets;
+    }
+  }
+  return { loss: sum / n, accuracy: classes ? right / count : NaN };
+}
+
+/**
+ * The learning rate of each epoch under a schedule, as torch.optim.lr_scheduler's StepLR,
+ * ExponentialLR and ReduceLROnPlateau (mode 'min', a relative threshold, no cooldown) compute it.
+ */
+class LearningRates {
+  readonly #schedule: CheckedSchedule;
+  readonly #initial: number;
+  #rate: number;
+  #best = Infinity;
+  #bad = 0;
+
+  constructor(schedule: CheckedSchedule, initial: number) {
+    this.#schedule = schedule;
+    this.#initial = initial;
+    this.#rate = initial;
+  }
+
+  /** The rate of epoch `epoch` (0-based), given the monitored loss of the epoch before (plateau). */
+  at(epoch: number): number {
+    const s = this.#schedule;
+    if (s.type === 'step') return this.#initial * powi(s.gamma, Math.floor(epoch / s.stepSize));
+    if (s.type === 'exponential') return this.#initial * powi(s.gamma, epoch);
+    return this.#rate;
+  }
+
+  /** Tells the plateau schedule the monitored loss of an epoch that has ended. */
+  observe(loss: number): void {
+    const s = this.#schedule;
+    if (s.type !== 'plateau') return;
+    if (loss < this.#best * (1 - s.threshold)) {
+      this.#best = loss;
+      this.#bad = 0;
+    } else if (++this.#bad > s.patience) {
+      this.#rate = Math.max(this.#rate * s.factor, s.minLearningRate);
+      this.#bad = 0;
+    }
+  }
+}
+
+/**
+ * `epochs` passes over the examples (read once by the facade), a batch of `batchSize` of them per
+ * update with the mean of their gradients; each epoch's loss is the mean of its sequences'. After
+ * each epoch: the validation examples' loss, the progress callback and the stopping rules, then
+ * the learning rate of the next epoch.
+ */
+export function fitRun(model: Model, examples: Examples, plan: FitPlan, random: (() => number) | null, validation: Examples | null = null): Run {
   const n = examples.lengths.length;
   const order = Array.from({ length: n }, (_, k) => k);
   const losses = new Losses(plan.epochs);
+  const validationLosses = new Losses(validation === null ? 0 : plan.epochs);
+  const accuracies = new Losses(validation === null ? 0 : plan.epochs);
+  const classes = headPart(model.spec.output).targetWidth === 'one';
+  const stopping = plan.earlyStopping;
+  const best = stopping?.restoreBestWeights ? new Float64Array(model.plan.P) : null;
+  let bestLoss = Infinity, bestEpoch = -1, wait = 0;
+  const rates = plan.learningRateSchedule === undefined ? null : new LearningRates(plan.learningRateSchedule, plan.optimizer.learningRate);
+  const optimizer = { ...plan.optimizer };
+  const finish = (stopped: TrainResult['stopped']): TrainResult => {
+    const result = losses.result(stopped);
+    if (validation !== null) {
+      const v = validationLosses.result(stopped);
+      result.validationLosses = v.losses;
+      result.validationLoss = v.loss;
+      if (classes) {
+        const a = accuracies.result(stopped);
+        result.validationAccuracies = a.losses;
+        result.validationAccuracy = a.loss;
+      }
+    }
+    if (stopping !== undefined && bestEpoch >= 0) result.bestEpoch = bestEpoch;
+    return result;
+  };
   model.saveBackup();
   let epoch = 0, start = 0, sum = 0;
   return {
     step: (deadline) => {
       while (epoch < plan.epochs) {
+        if (start === 0 && rates !== null) optimizer.learningRate = rates.at(epoch);
         if (start === 0) {
           if (random !== null) shuffle(order, random);
           model.startFrom();
           sum = 0;
         }
         while (start < n) {
-          if (plan.signal?.aborted) return losses.result('aborted');
+          if (plan.signal?.aborted) return finish('aborted');
           const end = Math.min(start + plan.batchSize, n);
           let batchLoss = 0;
           for (let k = start; k < end; k++) {
@@ -138,12 +242,12 @@ export function fitRun(model: Model, examples: Examples, plan: FitPlan, random: 
             if (plan.carryState && model.steps > 0) model.carryState();
             else model.startFrom();
             model.writeInputs(examples.xs, 0, examples.starts[e], T);
-            model.writeTargets(examples.targets, examples.starts[e], T);
+            model.writeTargets(examples.targets, examples.targetStarts[e], targetCount(model.spec, T));
             model.forward(0, T);
             const loss = model.loss();
             if (!Number.isFinite(loss)) {
               model.rollBack();
-              return losses.result('diverged');
+              return finish('diverged');
             }
             batchLoss += loss;
             model.backward(k > start);
@@ -152,22 +256,52 @@ export function fitRun(model: Model, examples: Examples, plan: FitPlan, random: 
           model.saveBackup();
           if (end - start > 1) model.scaleGrads(1 / (end - start));
           model.data[model.plan.stepLoss] = batchLoss / (end - start);
-          if (!model.update(plan.optimizer)) {
+          if (!model.update(optimizer)) {
             model.rollBack();
-            return losses.result('diverged');
+            return finish('diverged');
           }
           start = end;
           if (deadline !== Infinity && performance.now() >= deadline) return null;
         }
         const loss = sum / n;
         losses.push(loss);
-        if (plan.printEvery !== undefined && epoch % plan.printEvery === 0) console.log(`Epoch ${epoch}: loss ${loss}`);
-        const stop = progress(plan, epoch, loss);
-        if (stop !== null) return losses.result(stop);
+        let monitored = loss;
+        const info: Progress = { iteration: epoch, loss };
+        if (validation !== null) {
+          const v = evaluate(model, validation, plan.carryState);
+          validationLosses.push(v.loss);
+          info.validationLoss = v.loss;
+          if (classes) {
+            accuracies.push(v.accuracy);
+            info.validationAccuracy = v.accuracy;
+          }
+          if (stopping === undefined || stopping.monitor === 'validationLoss') monitored = v.loss;
+        }
+        if (rates !== null) info.learningRate = optimizer.learningRate;
+        if (plan.printEvery !== undefined && epoch % plan.printEvery === 0) {
+          const held = info.validationLoss === undefined ? '' : `, validation loss ${info.validationLoss}`;
+          console.log(`Epoch ${epoch}: loss ${loss}${held}`);
+        }
+        const stop = progressOf(plan, info);
+        if (stop !== null) return finish(stop);
+        if (stopping !== undefined) {
+          // Keras's EarlyStopping (mode 'min'): an improvement beats the best by more than minDelta;
+          // it stops once `patience` epochs in a row have not, but never at the first epoch.
+          if (monitored + stopping.minDelta < bestLoss) {
+            bestLoss = monitored;
+            bestEpoch = epoch;
+            wait = 0;
+            if (best !== null) best.set(model.data.subarray(model.plan.params, model.plan.params + model.plan.P));
+          } else if (++wait >= stopping.patience && epoch > 0) {
+            if (best !== null && bestEpoch >= 0) model.data.set(best, model.plan.params);
+            return finish('earlyStopping');
+          }
+        }
+        rates?.observe(monitored);
         epoch++;
         start = 0;
       }
-      return losses.result('iterations');
+      return finish('iterations');
     },
   };
 }

@@ -72,6 +72,18 @@ export type Sequence = ArrayLike<Vector>;
 export type Ids = ArrayLike<number>;
 
 /**
+ * The targets of a sequence: one per step, or one for the whole sequence with `outputAt: 'last'`.
+ * For a softmax output each is a class id; for a linear output a vector of outputDim numbers, or
+ * a plain number where outputDim is 1.
+ *
+ * @example
+ * const classes: Targets = [0, 2, 1];
+ * const values: Targets = [[0.5, -1], [0.25, 0]]; // output 'linear', outputDim 2
+ * const last: Targets = [1]; // outputAt 'last'
+ */
+export type Targets = ArrayLike<number> | ArrayLike<Vector>;
+
+/**
  * The parameters, row-major: Wxh H x I, Whh H x H, Why O x H, bh H, by O.
  *
  * @example

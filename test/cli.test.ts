@@ -49,13 +49,13 @@ beforeAll(() => {
 });
 
 describe('rnn-wasm help', () => {
-  it.each(['train', 'predict', 'sample', 'export', 'demo'])('%s --help prints its usage and exits 0', (command) => {
+  it.each(['train', 'predict', 'sample', 'forecast', 'export', 'demo'])('%s --help prints its usage and exits 0', (command) => {
     expect(ok(command, '--help')).toMatch(new RegExp(`^Usage: rnn-wasm ${command} `));
     expect(ok(command, '-h')).toMatch(new RegExp(`^Usage: rnn-wasm ${command} `));
   });
 
   it('--help lists the commands; --version prints the package version', () => {
-    expect(ok('--help')).toMatch(/Commands:\n {2}train .*\n {2}predict .*\n {2}sample .*\n {2}export .*\n {2}demo /);
+    expect(ok('--help')).toMatch(/Commands:\n {2}train .*\n {2}predict .*\n {2}sample .*\n {2}forecast .*\n {2}export .*\n {2}demo /);
     expect(ok('--version').trim()).toBe(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
   });
 
@@ -367,15 +367,15 @@ describe('rnn-wasm demo', () => {
 describe('bad arguments: exit 2, one line on stderr, no stack trace', () => {
   const train = ['train', '--task', 'constant', '--hidden', '3', '--iterations', '2', '--out', 'x.json'];
   const CASES: [string, string[], RegExp][] = [
-    ['an unknown command', ['fit'], /^rnn-wasm: unknown command "fit" \(commands: train, predict, sample, export, demo; see --help\)$/],
+    ['an unknown command', ['fit'], /^rnn-wasm: unknown command "fit" \(commands: train, predict, sample, forecast, export, demo; see --help\)$/],
     ['an unknown flag', [...train, '--epochs', '3'], /^rnn-wasm train: Unknown option '--epochs'.*\(see --help\)$/],
     ['a stray word', [...train, 'extra'], /^rnn-wasm train: Unexpected argument 'extra'/],
     ['a flag without its value', ['train', '--hidden'], /^rnn-wasm train: Option '--hidden <value>' argument missing/],
     ['no --out', train.slice(0, -2), /^rnn-wasm train: --out is required \(see --help\)$/],
     ['no --iterations', ['train', '--task', 'constant', '--hidden', '3', '--out', 'x.json'], /^rnn-wasm train: --iterations is required/],
-    ['no task', ['train', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --task \(one of: constant, periodic, identity, text\) or --data is required/],
+    ['no task', ['train', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --task \(one of: constant, periodic, identity, text, series\) or --data is required/],
     ['no --hidden', ['train', '--task', 'constant', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --hidden is required/],
-    ['an unknown task', ['train', '--task', 'music', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --task must be one of: constant, periodic, identity, text, got "music"$/],
+    ['an unknown task', ['train', '--task', 'music', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --task must be one of: constant, periodic, identity, text, series, got "music"$/],
     ['an unknown optimiser', [...train, '--optimizer', 'lbfgs'], /^rnn-wasm train: --optimizer must be one of: rprop, irprop\+, rprop-notebook, sgd, momentum, adagrad, adam, got "lbfgs"$/],
     ['a text task without its text', ['train', '--task', 'text', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --task text needs --text FILE$/],
     ['a text too short', ['train', '--task', 'text', '--text', 'short.txt', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --text short.txt: the text must have at least 2 characters, got 1$/],
@@ -398,7 +398,7 @@ describe('bad arguments: exit 2, one line on stderr, no stack trace', () => {
     ['a pattern out of range', ['train', '--task', 'periodic', '--pattern', '0,5', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --pattern must be a comma-separated list of integers in \[0, 2\], got "0,5"$/],
     ['a flag of another task', [...train, '--pattern', '0,1'], /^rnn-wasm train: --pattern does not apply to --task constant$/],
     ['a task flag without a task', ['train', '--resume', 'x.json', '--delay', '2', '--iterations', '2', '--out', 'y.json'], /^rnn-wasm train: --delay needs --task/],
-    ['both --task and --data', [...train, '--data', 'data.json'], /^rnn-wasm train: give --task or --data, not both$/],
+    ['both --task and --data', [...train, '--data', 'data.json'], /^rnn-wasm train: give --task or --data, not both \(but --task series --data FILE\.csv\)$/],
     ['a missing data file', ['train', '--data', 'none.json', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --data: cannot read none.json \(ENOENT\)$/],
     ['a truncated data file', ['train', '--data', 'broken.json', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --data: broken.json is not valid JSON/],
     ['a ragged data file', ['train', '--data', 'ragged.json', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --data ragged.json: xs\[1\] must have length 2 \(inputDim\), got length 3$/],

@@ -1,7 +1,9 @@
-// backward against central finite differences of loss, on random nets of several shapes.
+// backward against central finite differences of loss, on random nets of several shapes: the
+// notebook model, then every cell with each head at each position.
 import { describe, expect, it } from 'vitest';
 import type { Gradients } from '../src/index.js';
-import { BACKENDS, create, lcg, numericGradients, PARAMS, randomSequence, randomTargets, relativeDifference } from './helpers.js';
+import { CELLS, OUTPUT_POSITIONS, OUTPUTS } from '../src/spec.js';
+import { BACKENDS, create, lcg, numericGradients, PARAMS, randomInputs, randomSequence, randomTargets, randomTargetsFor, relativeDifference } from './helpers.js';
 
 const SHAPES = [
   { I: 1, H: 1, O: 2, T: 1 },
@@ -34,6 +36,31 @@ describe.each(BACKENDS)('gradient check on %s', (backend) => {
         expect(relativeDifference(analytic, numeric), name).toBeLessThan(TOLERANCE);
         const scale = Math.max(1, ...Array.from(numeric, Math.abs));
         analytic.forEach((a, i) => expect(Math.abs(a - numeric[i]), `${name}[${i}]`).toBeLessThan(TOLERANCE * scale));
+      }
+    });
+  });
+});
+
+/** Every cell this version has, with each head at each position, over one and two layers. */
+const HEADS = CELLS.flatMap((cell) => OUTPUTS.flatMap((output) => OUTPUT_POSITIONS.map((outputAt) => ({ cell, output, outputAt }))));
+
+describe.each(BACKENDS)('gradient check of the heads on %s', (backend) => {
+  describe.each(HEADS)('cell $cell, output $output at $outputAt', (head) => {
+    it.each([
+      { I: 2, H: 4, O: 1, T: 1, layers: 1 },
+      { I: 3, H: 5, O: 3, T: 12, layers: 1 },
+      { I: 1, H: 6, O: 2, T: 20, layers: 2 },
+    ])('I=$I H=$H O=$O T=$T layers=$layers', async ({ I, H, O, T, layers }) => {
+      const options = { ...head, layers };
+      const random = lcg(100 * H + T);
+      const rnn = await create(backend, I, H, O, { ...options, seed: `${head.cell}-${I}-${H}-${O}-${T}` });
+      const xs = randomInputs(random, T, I, options);
+      const targets = randomTargetsFor(random, T, O, options);
+      rnn.forward(xs);
+      const analytic = rnn.backwardTensors(xs, targets);
+      const numeric = numericGradients(rnn, xs, targets);
+      for (const name of Object.keys(numeric)) {
+        expect(relativeDifference(analytic[name], numeric[name]), name).toBeLessThan(TOLERANCE);
       }
     });
   });

@@ -110,7 +110,41 @@ export const SPECS: readonly { name: string; options: RNNOptions }[] = [
   { name: '2 layers lstm, index input', options: { cell: 'lstm', layers: 2, input: 'index' } },
   { name: 'gru', options: { cell: 'gru' } },
   { name: '2 layers gru', options: { cell: 'gru', layers: 2 } },
+  { name: 'linear output', options: { output: 'linear' } },
+  { name: 'softmax at the last step', options: { outputAt: 'last' } },
+  { name: '2 layers, linear at the last step', options: { layers: 2, output: 'linear', outputAt: 'last' } },
+  { name: 'index input, linear output', options: { input: 'index', output: 'linear' } },
 ];
+
+/**
+ * Random targets of a sequence of T steps for a model: one per step or, with outputAt 'last',
+ * one; class ids for a softmax output, vectors of O numbers in (-1, 1) for a linear one.
+ */
+export function randomTargetsFor(random: () => number, T: number, O: number, options: RNNOptions): number[] | number[][] {
+  const count = options.outputAt === 'last' ? 1 : T;
+  return options.output === 'linear' ? randomSequence(random, count, O) : randomTargets(random, count, O);
+}
+
+/**
+ * Targets of a sequence of T steps that a model must refuse, with the error each gets: the wrong
+ * number of them, and a right number with a bad value (an id out of range; NaN, or a vector of the
+ * wrong length, for a linear output).
+ */
+export function badTargetsFor(T: number, O: number, options: RNNOptions): [unknown, ErrorConstructor][] {
+  const count = options.outputAt === 'last' ? 1 : T;
+  const good = randomTargetsFor(lcg(T), count === 1 ? 1 : T, O, options);
+  const wrongCount = randomTargetsFor(lcg(T), T + 1, O, { ...options, outputAt: 'every' });
+  if (options.output === 'linear') {
+    const nan = (good as number[][]).map((v) => [...v]);
+    nan[count - 1][O - 1] = NaN;
+    const short = (good as number[][]).map((v) => [...v]);
+    short[0] = short[0].slice(1);
+    return [[wrongCount, RangeError], [nan, TypeError], [short, RangeError], [[...Array(count).keys()].map(() => 'a'), TypeError]];
+  }
+  const wild = [...(good as number[])];
+  wild[count - 1] = O;
+  return [[wrongCount, RangeError], [wild, RangeError]];
+}
 
 /** A random sequence of T inputs for a model: vectors, or ids for index input. */
 export function randomInputs(random: () => number, T: number, I: number, options: RNNOptions): number[][] | number[] {
@@ -125,7 +159,7 @@ export function randomInputs(random: () => number, T: number, I: number, options
 const EPS = 1e-3;
 
 /** Five-point central differences of the loss in every parameter of every tensor, by getTensors' names. */
-export function numericGradients(rnn: RNN, xs: number[][] | number[], targets: number[]): Record<string, Float64Array> {
+export function numericGradients(rnn: RNN, xs: number[][] | number[], targets: number[] | number[][]): Record<string, Float64Array> {
   const out: Record<string, Float64Array> = {};
   for (const [name, values] of Object.entries(rnn.getTensors())) {
     const grad = new Float64Array(values.length);

@@ -44,8 +44,10 @@ beforeAll(() => {
 });
 
 describe('README examples', () => {
-  it('has runnable examples: the quick example, training, your own data, a character model', () => {
-    expect(programs.length).toBeGreaterThanOrEqual(5);
+  it('has runnable examples: the quick example, training, your own data, a character model, forecasting, sequence labels', () => {
+    expect(programs.length).toBeGreaterThanOrEqual(7);
+    expect(programs.some(({ code }) => code.includes('.forecast('))).toBe(true);
+    expect(programs.some(({ code }) => code.includes("outputAt: 'last'"))).toBe(true);
     expect(programs.some(({ code }) => code.includes('fitAsync(data'))).toBe(true);
   });
 
@@ -71,5 +73,8 @@ describe('README examples', () => {
     const code = readFileSync(file(line), 'utf8');
     if (code.includes('// 40 of 40 right')) expect(run.stdout).toMatch(/^40 of 40 right$/m);
     if (code.includes("console.log('the ca'")) expect(run.stdout).toMatch(/^the cat sat on the mat/m);
+    if (code.includes('// held-out accuracy 0.98')) expect(run.stdout).toMatch(/^held-out accuracy 0.98$/m);
+    const errors = /^forecast error ([\d.]+), last value repeated ([\d.]+)$/m.exec(run.stdout);
+    if (code.includes('forecast error')) expect(Number(errors?.[1])).toBeLessThan(Number(errors?.[2]));
   });
 });

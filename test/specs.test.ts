@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { OPTIMIZERS, RNN, textDataset, type RNNOptions } from '../src/index.js';
 import {
-  BACKENDS, bits, create, lcg, numericGradients, paramBits, randomInputs, randomTargets, relativeDifference, SPECS, type Core,
+  BACKENDS, badTargetsFor, bits, create, lcg, numericGradients, paramBits, randomInputs, randomTargets, randomTargetsFor, relativeDifference, SPECS,
+  type Core,
 } from './helpers.js';
 import { backendOf, stateDigest } from './internals.js';
 
@@ -22,7 +23,7 @@ describe.each(BACKENDS)('conformance on %s', (core) => {
       const random = lcg(31 * H + T);
       const rnn = await create(core, I, H, O, { ...options, seed: `${I}-${H}-${O}-${T}` });
       const xs = randomInputs(random, T, I, options);
-      const targets = randomTargets(random, T, O);
+      const targets = randomTargetsFor(random, T, O, options);
       rnn.forward(xs);
       const analytic = rnn.backwardTensors(xs, targets);
       const numeric = numericGradients(rnn, xs, targets);
@@ -36,23 +37,26 @@ describe.each(BACKENDS)('conformance on %s', (core) => {
       const rnn = await create(core, 3, 4, 3, { ...options, seed: 1 });
       const random = lcg(3);
       const xs = randomInputs(random, 5, 3, options);
-      const targets = randomTargets(random, 5, 3);
+      const targets = randomTargetsFor(random, 5, 3, options);
       rnn.forward(xs);
       const before = stateDigest(rnn);
       const bad = options.input === 'index' ? [0, 3, 1] : [[1, 2, 3], [1, 2]];
       const whh = rnn.getTensors()['rnn.weight_hh_l0'].length;
+      const badTargets = badTargetsFor(5, 3, options);
       const calls: [() => unknown, ErrorConstructor][] = [
         [() => rnn.forward(bad), RangeError],
         [() => rnn.train(bad, [0, 1], 3, 0.01), RangeError],
         [() => rnn.fit([{ xs, targets }, { xs: bad, targets: [0, 1, 2] }], { epochs: 1 }), RangeError],
         [() => rnn.loss([0, 1, 2, 3, 4, 5]), RangeError],
-        [() => rnn.loss([0, 1, 2, 7, 0]), RangeError],
-        [() => rnn.backwardTensors(xs, [0, 1, 2, 0, 3]), RangeError],
+        ...badTargets.map(([t, type]) => [() => rnn.loss(t as number[]), type] as [() => unknown, ErrorConstructor]),
+        ...badTargets.map(([t, type]) => [() => rnn.backwardTensors(xs, t as number[]), type] as [() => unknown, ErrorConstructor]),
+        ...badTargets.map(([t, type]) => [() => rnn.train(xs, t as number[], 3, 0.01), type] as [() => unknown, ErrorConstructor]),
+        ...badTargets.map(([t, type]) => [() => rnn.fit([{ xs, targets }, { xs, targets: t as number[] }], { epochs: 1 }), type] as [() => unknown, ErrorConstructor]),
         [() => rnn.setTensors({ 'rnn.weight_hh_l0': new Float64Array(whh).fill(NaN) }), TypeError],
         [() => rnn.setTensors({ 'rnn.weight_hh_l0': new Float64Array(whh), 'fc.bias': [1] }), RangeError],
         [() => rnn.setTensors({ 'rnn.weight_hh_l9': [1] }), TypeError],
         [() => rnn.resetHistory(new Float64Array(rnn.getHiddenState().length + 1)), RangeError],
-        [() => rnn.sample(0, 3, { hiddenState: [1] }), RangeError],
+        options.output === 'linear' ? [() => rnn.sample(0, 3), TypeError] : [() => rnn.sample(0, 3, { hiddenState: [1] }), RangeError],
       ];
       for (const [call, type] of calls) {
         expect(call).toThrow(type);
@@ -69,7 +73,7 @@ describe.each(SPECS)('the builds agree to the bit: $name', ({ options }) => {
   it.each([{ I: 5, H: 9, O: 4, T: 17 }, { I: 2, H: 34, O: 3, T: 8 }])('outputs, loss, gradients: I=$I H=$H O=$O T=$T', async ({ I, H, O, T }) => {
     const random = lcg(I * 7 + H);
     const xs = randomInputs(random, T, I, options);
-    const targets = randomTargets(random, T, O);
+    const targets = randomTargetsFor(random, T, O, options);
     const nets = await models(I, H, O, { seed: 'agree' });
     const ys = nets.map((net) => bits(net.forward(xs).flatMap((y) => [...y])));
     const losses = nets.map((net) => bits([net.loss(targets)]));
@@ -81,14 +85,19 @@ describe.each(SPECS)('the builds agree to the bit: $name', ({ options }) => {
     const random = lcg(9);
     const data = Array.from({ length: 7 }, (_, k) => {
       const T = 2 + (k % 4);
-      return { xs: randomInputs(random, T, 4, options), targets: randomTargets(random, T, 4) };
+      return { xs: randomInputs(random, T, 4, options), targets: randomTargetsFor(random, T, 4, options) };
     });
     const nets = await models(4, 6, 4, { seed: optimizer });
     const results = nets.map((net) => net.fit(data, { epochs: 15, optimizer, batchSize: 3, shuffle: true, seed: 2 }));
     expect(new Set(results.map((r) => bits(r.losses))).size).toBe(1);
     expect(new Set(nets.map(paramBits)).size).toBe(1);
-    const samples = nets.map((net) => net.sample(1, 30, { temperature: 0.7, seed: 5 }).join());
-    expect(new Set(samples).size).toBe(1);
+    if (options.output !== 'linear') {
+      const samples = nets.map((net) => net.sample(1, 30, { temperature: 0.7, seed: 5 }).join());
+      expect(new Set(samples).size).toBe(1);
+    } else if (options.input !== 'index') {
+      const forecasts = nets.map((net) => bits(net.forecast(data[0].xs as number[][], 30).flatMap((y) => [...y])));
+      expect(new Set(forecasts).size).toBe(1);
+    }
   });
 });
 
@@ -262,8 +271,8 @@ describe('memory follows the work', () => {
 
 describe('the spec options', () => {
   it.each([
-    [{ output: 'linear' }, RangeError, /options.output "linear" is not available/],
-    [{ outputAt: 'last' }, RangeError, /options.outputAt "last" is not available/],
+    [{ output: 'logistic' }, TypeError, /options.output must be one of 'softmax', 'linear', got "logistic"/],
+    [{ outputAt: 'first' }, TypeError, /options.outputAt must be one of 'every', 'last', got "first"/],
     [{ cell: 'lst' }, TypeError, /RNN: options.cell must be one of 'rnn', 'lstm', 'gru', got "lst"/],
     [{ input: 'ids' }, TypeError, /options.input must be one of 'dense', 'index', got "ids"/],
     [{ layers: 0 }, RangeError, /options.layers must be an integer in \[1, 64\], got 0/],
@@ -273,5 +282,112 @@ describe('the spec options', () => {
   ] as const)('%o is refused with a clear error', (options, type, message) => {
     expect(() => new RNN(3, 4, 3, { backend: 'ts', ...(options as RNNOptions) })).toThrow(type);
     expect(() => new RNN(3, 4, 3, { backend: 'ts', ...(options as RNNOptions) })).toThrow(message);
+  });
+});
+
+describe.each(BACKENDS)('the heads on %s', (core) => {
+  it('outputAt last gives the last step of the same model at every step: outputs, predictions, loss', async () => {
+    const random = lcg(21);
+    const xs = randomInputs(random, 9, 3, {});
+    for (const output of ['softmax', 'linear'] as const) {
+      const every = await create(core, 3, 6, 2, { seed: 4, layers: 2, output });
+      const last = await create(core, 3, 6, 2, { seed: 4, layers: 2, output, outputAt: 'last' });
+      expect(paramBits(last)).toBe(paramBits(every));
+      const ys = every.forward(xs);
+      const y = last.forward(xs);
+      expect(y).toHaveLength(1);
+      expect(bits(y[0])).toBe(bits(ys[8]));
+      if (output === 'softmax') {
+        every.resetHistory();
+        last.resetHistory();
+        expect(last.predict(xs)).toEqual(every.predict(xs).slice(-1));
+        expect(last.loss([1])).toBeCloseTo(-Math.log(ys[8][1]), 12);
+      } else {
+        expect(last.loss([[0.5, -0.25]])).toBeCloseTo((ys[8][0] - 0.5) ** 2 + (ys[8][1] + 0.25) ** 2, 12);
+        expect(() => last.predict(xs)).toThrow(/output is 'linear', which has no classes; use forward/);
+      }
+    }
+  });
+
+  it('a linear output with outputDim 1 takes plain numbers as targets, as vectors of one', async () => {
+    const xs = randomInputs(lcg(5), 6, 2, {});
+    const numbers = [0.1, -0.2, 0.3, 0.4, -0.5, 0.6];
+    const a = await create(core, 2, 5, 1, { seed: 1, output: 'linear' });
+    const b = await create(core, 2, 5, 1, { seed: 1, output: 'linear' });
+    a.train(xs, numbers, { iterations: 10, optimizer: 'adam' });
+    b.train(xs, numbers.map((v) => [v]), { iterations: 10, optimizer: 'adam' });
+    expect(paramBits(a)).toBe(paramBits(b));
+  });
+
+  it('fit with outputAt last takes sequences of different lengths, one target each, and learns them', async () => {
+    const random = lcg(8);
+    const data = Array.from({ length: 12 }, (_, k) => {
+      const xs = randomInputs(random, 2 + (k % 5), 2, {}) as number[][];
+      return { xs, targets: [xs.reduce((s, x) => s + x[0], 0) / xs.length] }; // the mean of the first input
+    });
+    const rnn = await create(core, 2, 8, 1, { seed: 3, output: 'linear', outputAt: 'last' });
+    const result = rnn.fit(data, { epochs: 200, optimizer: 'adam', learningRate: 0.01, batchSize: 4 });
+    expect(result.stopped).toBe('iterations');
+    expect(result.loss).toBeLessThan(result.losses[0] / 10);
+  });
+
+  it('forecast runs xs, then feeds each output back as the next input', async () => {
+    const rnn = await create(core, 2, 7, 2, { seed: 2, layers: 2, output: 'linear' });
+    const xs = randomInputs(lcg(3), 5, 2, {}) as number[][];
+    const forecast = rnn.forecast(xs, 4);
+    expect(rnn.seqLength).toBe(8);
+    rnn.resetHistory();
+    let y = rnn.forward(xs)[4];
+    const manual = [y];
+    for (let k = 1; k < 4; k++) {
+      y = rnn.forwardOneStep(y);
+      manual.push(y);
+    }
+    expect(bits(forecast.flatMap((v) => [...v]))).toBe(bits(manual.flatMap((v) => [...v])));
+    expect(rnn.forecast(xs, 0)).toEqual([]);
+  });
+
+  it('bad forecasts throw and change nothing', async () => {
+    const rnn = await create(core, 2, 4, 2, { seed: 1, output: 'linear' });
+    rnn.forward([[1, 0]]);
+    const before = stateDigest(rnn);
+    const softmax = await create(core, 2, 4, 2, { seed: 1 });
+    const wide = await create(core, 2, 4, 3, { seed: 1, output: 'linear' });
+    const ids = await create(core, 2, 4, 2, { seed: 1, output: 'linear', input: 'index' });
+    expect(() => softmax.forecast([[1, 0]], 3)).toThrow(/needs output 'linear', got 'softmax'/);
+    expect(() => wide.forecast([[1, 0]], 3)).toThrow(/needs inputDim = outputDim, got 2 and 3/);
+    expect(() => ids.forecast([[1, 0]] as never, 3)).toThrow(/needs input 'dense', got 'index'/);
+    const calls: [() => unknown, ErrorConstructor][] = [
+      [() => rnn.forecast([], 3), RangeError],
+      [() => rnn.forecast([[1, NaN]], 3), TypeError],
+      [() => rnn.forecast([[1, 0]], -1), RangeError],
+      [() => rnn.forecast([[1, 0]], 1.5), RangeError],
+      [() => rnn.forecast([[1, 0]], 2, { hiddenState: [1] }), RangeError],
+      [() => rnn.forecast([[1, 0]], 2, { nope: 1 } as never), TypeError],
+    ];
+    for (const [call, type] of calls) {
+      expect(call).toThrow(type);
+      expect(stateDigest(rnn)).toBe(before);
+    }
+  });
+
+  it.each([
+    { output: 'linear', outputAt: 'every' }, { output: 'linear', outputAt: 'last' }, { output: 'softmax', outputAt: 'last' },
+  ] as const)('a model file and a safetensors file keep output $output at $outputAt, to the bit', async (options) => {
+    const rnn = await create(core, 3, 5, 3, { seed: 3, layers: 2, ...options });
+    const xs = randomInputs(lcg(4), 6, 3, {});
+    const targets = randomTargetsFor(lcg(5), 6, 3, options);
+    rnn.train(xs, targets, { iterations: 5, optimizer: 'adam' });
+    const file = rnn.toJSON();
+    expect(file.version).toBe(2);
+    const fromJson = await RNN.fromJSON(JSON.stringify(file), { backend: rnn.backend });
+    expect([fromJson.output, fromJson.outputAt]).toEqual([options.output, options.outputAt]);
+    expect(paramBits(fromJson)).toBe(paramBits(rnn));
+    const fromSt = await RNN.fromSafetensors(rnn.toSafetensors(), { backend: rnn.backend });
+    expect([fromSt.output, fromSt.outputAt]).toEqual([options.output, options.outputAt]);
+    expect(paramBits(fromSt)).toBe(paramBits(rnn));
+    rnn.train(xs, targets, { iterations: 5, optimizer: 'adam' });
+    fromJson.train(xs, targets, { iterations: 5, optimizer: 'adam' });
+    expect(paramBits(fromJson)).toBe(paramBits(rnn));
   });
 });

@@ -37,36 +37,48 @@ export function logSoftmax(z: usize, p: usize, n: i32): void {
   }
 }
 
-/** The class id at `s`, or -1 if it is not one of the O classes (the facade never writes such). */
+/**
+ * The class id of step t of sequence b, or -1 if it is not one of the O classes (the facade never
+ * writes such). With outputAt 'last' each sequence has one target, in row b.
+ */
 // @ts-ignore: decorator
-@inline function targetAt(R: HeadRecord, s: i32): i32 {
-  const c = at(R.targets, s);
+@inline function targetAt(R: HeadRecord, t: i32, b: i32): i32 {
+  const c = at(R.targets, R.last ? b : t * R.B + b);
   return c >= 0 && c < <f64>R.O ? <i32>c : -1;
 }
 
-/** Cross-entropy over steps 0 .. T-1: sum_t -log y_t[target_t]; NaN for an id out of range. */
+/**
+ * Cross-entropy over steps 0 .. T-1 (only step T-1 with outputAt 'last'): sum_t -log y_t[target_t];
+ * NaN for an id out of range.
+ */
 export function softmaxLoss(R: HeadRecord, T: i32): f64 {
+  const B = R.B;
   let sum = 0.0;
-  for (let s = 0; s < T * R.B; s++) {
-    const target = targetAt(R, s);
-    if (target < 0) return NaN;
-    sum -= at(row(R.logps, s, R.O), target);
+  for (let t = R.last ? T - 1 : 0; t < T; t++) {
+    for (let b = 0; b < B; b++) {
+      const target = targetAt(R, t, b);
+      if (target < 0) return NaN;
+      sum -= at(row(R.logps, t * B + b, R.O), target);
+    }
   }
   return sum;
 }
 
 /**
  * Steps T-1 .. 0: adds the gradients of W and b and writes the gradient with respect to each
- * step's state into dhs, for the top layer's backward pass.
+ * step's state into dhs, for the top layer's backward pass. With outputAt 'last' only step T-1
+ * has a loss: the other steps' dhs are zeros.
  */
 export function softmaxBackward(R: HeadRecord, T: i32): void {
   const H = R.H, O = R.O, B = R.B;
-  for (let t = T - 1; t >= 0; t--) {
+  const first = R.last ? T - 1 : 0;
+  if (first > 0) zero(R.dhs, first * B * H);
+  for (let t = T - 1; t >= first; t--) {
     for (let b = 0; b < B; b++) {
       const s = t * B + b;
       const dy = row(R.dy, b, O);
       copy(dy, row(R.ys, s, O), O);
-      const target = targetAt(R, s);
+      const target = targetAt(R, t, b);
       if (target >= 0) put(dy, target, at(dy, target) - 1); // d loss / d logits = y - onehot(target)
       outerAdd(R.dW, dy, row(R.hs, s, H), O, H);
       addTo(R.db, dy, O);

@@ -5,12 +5,13 @@ import { readFileSync } from 'node:fs';
 import { parse, UsageError, type Command } from './args.js';
 import { demo } from './demo.js';
 import { exportCommand } from './export.js';
+import { forecast } from './forecast.js';
 import { predict } from './predict.js';
 import { sample } from './sample.js';
 import { train } from './train.js';
 
 /** The subcommands, in the order the help lists them. */
-const COMMANDS: Command[] = [train, predict, sample, exportCommand, demo];
+const COMMANDS: Command[] = [train, predict, sample, forecast, exportCommand, demo];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -11,7 +11,10 @@ import { DEFAULT_LEARNING_RATES, OPTIMIZERS, type OptimizerName } from './train-
  * paragraph of 3,000 characters 50 epochs took the loss from 21 to 48 nats per character, far
  * above a uniform guess (4.1), where adam reached 0.9 (bench/optimizers.ts measures them all).
  */
-export const DEFAULT_OPTIMIZER: Readonly<Record<'sequence' | 'text', OptimizerName>> = { sequence: 'rprop', text: 'adam' };
+export const DEFAULT_OPTIMIZER: Readonly<Record<TaskKind, OptimizerName>> = { sequence: 'rprop', text: 'adam', series: 'adam' };
+
+/** The kinds of task, as far as training goes: one sequence, the chunks of a text, the windows of a series. */
+export type TaskKind = 'sequence' | 'text' | 'series';
 
 /** What a model file's meta says about the training so far, as `train` writes it. */
 export interface StoredTraining {
@@ -51,14 +54,14 @@ export function storedTraining(path: string, training: unknown): StoredTraining 
  * the file was trained with (its rate too, unless --optimizer names another optimiser, whose own
  * default rate then applies); else the default of the task's kind.
  */
-export function chooseSchedule(values: Values, kind: 'sequence' | 'text', resumed?: { path: string; stored?: StoredTraining }): Schedule {
+export function chooseSchedule(values: Values, kind: TaskKind, resumed?: { path: string; stored?: StoredTraining }): Schedule {
   const flagged = values.optimizer === undefined ? undefined : choice('optimizer', values.optimizer as string, OPTIMIZERS);
   const flaggedRate = values.lr === undefined ? undefined : number('lr', values.lr as string, 0);
   const stored = resumed?.stored;
   const optimizer = flagged ?? stored?.optimizer ?? DEFAULT_OPTIMIZER[kind];
   const keepsStored = stored !== undefined && stored.optimizer === optimizer;
   const learningRate = flaggedRate ?? (keepsStored ? stored.learningRate : DEFAULT_LEARNING_RATES[optimizer]);
-  const task = kind === 'text' ? 'a text' : 'one sequence';
+  const task = { text: 'a text', series: 'a series', sequence: 'one sequence' }[kind];
   const rate = `lr ${learningRate}`;
   const file = resumed?.path ?? 'the model file';
   let says: string;

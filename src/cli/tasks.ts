@@ -10,7 +10,9 @@ import { constants } from 'node:buffer';
 import { relative, resolve } from 'node:path';
 import { constantDataset, identityDataset, periodicDataset, textDataset, type Dataset, type TextDataset } from '../datasets.js';
 import { checkSequence, checkTargets, show } from '../errors.js';
-import { integer, integerList, UsageError, type OptionSpec, type Values } from './args.js';
+import { seriesDataset, type SeriesDataset } from '../series.js';
+import { integer, integerList, number, UsageError, type OptionSpec, type Values } from './args.js';
+import { readSeriesCsv, type CsvSeries } from './series.js';
 import { readFileOf, readJsonOf } from './files.js';
 
 /** What a task needs to rebuild its data: `task` names it, the rest are its settings. */
@@ -23,6 +25,8 @@ export type TaskSpec = { task: string } & Record<string, unknown>;
 export interface TaskData {
   data: Dataset;
   text?: TextDataset<'index'>;
+  /** A series task's windows and scaler, with the rows (original units) and column names they come from. */
+  series?: SeriesDataset & CsvSeries;
   inputDim: number;
   outputDim: number;
 }
@@ -53,6 +57,9 @@ export const TASK_OPTIONS: OptionSpec = {
   dim: { type: 'string' },
   text: { type: 'string' },
   'seq-length': { type: 'string' },
+  columns: { type: 'string' },
+  horizon: { type: 'string' },
+  test: { type: 'string' },
 };
 
 /**
@@ -261,6 +268,48 @@ export const TASKS: Record<string, Task> = {
   },
 };
 
+/** Defaults of the series task: windows of two years of a monthly series, a fifth held out. */
+const SERIES_DEFAULTS = { length: 24, horizon: 1, test: 0.2 };
+
+TASKS.series = {
+  help: 'forecast the numeric columns of --data FILE.csv (windows of --length, default 24; the last --test, default 0.2, held out)',
+  flags: ['data', 'length', 'horizon', 'test', 'columns'],
+  keys: ['file', 'length', 'horizon', 'test', 'columns'],
+  fileFlags: '--task series --data FILE.csv',
+  async fromFlags(values) {
+    if (values.data === undefined) throw new UsageError('--task series needs --data FILE.csv');
+    const length = values.length === undefined ? SERIES_DEFAULTS.length : integer('length', values.length as string, 1, MAX_LENGTH);
+    const horizon = values.horizon === undefined ? SERIES_DEFAULTS.horizon : integer('horizon', values.horizon as string, 1, MAX_LENGTH);
+    const test = values.test === undefined ? SERIES_DEFAULTS.test : number('test', values.test as string, 0);
+    if (!(test < 1)) throw new UsageError(`--test must be in [0, 1), got ${JSON.stringify(values.test)}`);
+    const wanted = values.columns === undefined ? undefined : (values.columns as string).split(',').map((c) => c.trim());
+    const { names } = await readSeriesCsv('data', values.data as string, wanted);
+    return trusted({ task: 'series', file: resolve(values.data as string), length, horizon, test, columns: names });
+  },
+  async build(spec) {
+    if (typeof spec.file !== 'string') throw new UsageError(`task series: file must be a path, got ${show(spec.file)}`);
+    const { columns } = spec;
+    if (!Array.isArray(columns) || columns.length === 0 || columns.length > MAX_DIM || !columns.every((c) => typeof c === 'string')) {
+      throw new UsageError(`task series: columns must be a list of column names, got ${show(columns)}`);
+    }
+    const length = field(spec, 'length', 1, MAX_LENGTH), horizon = field(spec, 'horizon', 1, MAX_LENGTH);
+    const { test } = spec;
+    if (typeof test !== 'number' || !(test >= 0 && test < 1)) throw new UsageError(`task series: test must be a number in [0, 1), got ${show(test)}`);
+    const path = relative(process.cwd(), spec.file) || spec.file;
+    const csv = await readSeriesCsv('data', path, columns as string[]);
+    if (csv.rows.length * csv.names.length > MAX_CELLS) throw new UsageError(`--data ${path}: more than ${MAX_CELLS} numbers`);
+    let series: SeriesDataset;
+    try {
+      series = seriesDataset(csv.rows, { length, horizon, test });
+    } catch (error) {
+      throw new UsageError(`--data ${path}: ${(error as Error).message.replace(/^seriesDataset: /, '')}`);
+    }
+    const first = series.train[0];
+    const data = { xs: first.xs, targets: [] };
+    return { data, series: { ...series, ...csv }, inputDim: csv.names.length, outputDim: csv.names.length };
+  },
+};
+
 /** The task names --task takes: every task but 'data', which --data selects. */
 export const TASK_NAMES = Object.keys(TASKS).filter((name) => name !== 'data');
 
@@ -269,8 +318,8 @@ export const TASK_NAMES = Object.keys(TASKS).filter((name) => name !== 'data');
  * is used). --task and --data exclude each other, and a flag the task does not read is an error.
  */
 export async function taskFromFlags(values: Values): Promise<TaskSpec | undefined> {
-  if (values.task !== undefined && values.data !== undefined) throw new UsageError('give --task or --data, not both');
-  const name = values.data !== undefined ? 'data' : (values.task as string | undefined);
+  if (values.task !== undefined && values.task !== 'series' && values.data !== undefined) throw new UsageError('give --task or --data, not both (but --task series --data FILE.csv)');
+  const name = values.task === 'series' ? 'series' : values.data !== undefined ? 'data' : (values.task as string | undefined);
   const taskFlags = Object.keys(TASK_OPTIONS).filter((flag) => flag !== 'task' && values[flag] !== undefined);
   if (name === undefined) {
     if (taskFlags.length > 0) throw new UsageError(`--${taskFlags[0]} needs --task (one of: ${TASK_NAMES.join(', ')})`);

@@ -4,7 +4,8 @@
 import type { Dataset, TextDataset } from '../datasets.js';
 import { DEFAULT_LEARNING_RATES, OPTIMIZERS, type OptimizerName } from '../optimizers.js';
 import type { RNN } from '../rnn.js';
-import type { TrainResult } from '../training-options.js';
+import type { SeriesDataset } from '../series.js';
+import type { Progress, TrainResult } from '../training-options.js';
 
 export { DEFAULT_LEARNING_RATES, OPTIMIZERS, type OptimizerName };
 
@@ -12,14 +13,16 @@ export { DEFAULT_LEARNING_RATES, OPTIMIZERS, type OptimizerName };
 export interface TrainingData {
   data: Dataset;
   text?: TextDataset<'index'>;
+  /** A series: its training windows, and the held-out ones (empty when none are held out). */
+  series?: Pick<SeriesDataset, 'train' | 'test'>;
 }
 
 export interface TrainModelOptions {
   optimizer: OptimizerName;
   learningRate: number;
   iterations: number;
-  /** Called after each iteration's loss with the iterations done so far. */
-  onProgress?: (done: number, loss: number) => void;
+  /** Called after each iteration's loss with the iterations done so far (and a series' validation loss). */
+  onProgress?: (done: number, loss: number, validationLoss?: number) => void;
   signal?: AbortSignal;
 }
 
@@ -41,10 +44,19 @@ export async function trainModel(rnn: RNN, task: TrainingData, options: TrainMod
   const { optimizer, learningRate, iterations, onProgress, signal } = options;
   const schedule = {
     optimizer, learningRate, signal,
-    onProgress: ({ iteration, loss }: { iteration: number; loss: number }) => onProgress?.(iteration + 1, loss),
+    onProgress: ({ iteration, loss, validationLoss }: Progress) => onProgress?.(iteration + 1, loss, validationLoss),
   };
+  if (task.series !== undefined) {
+    // Windows of one series overlap: batches of 8 in a shuffled order (seeded, so that a run
+    // repeats) train faster than one window per update.
+    const { train, test } = task.series;
+    const { losses, stopped } = await rnn.fitAsync(train, {
+      epochs: iterations, batchSize: 8, shuffle: true, seed: 1, ...(test.length > 0 ? { validation: test } : {}), ...schedule,
+    });
+    return { losses, stopped };
+  }
   const { losses, stopped } = task.text === undefined
-    ? await rnn.trainAsync(task.data.xs, task.data.targets, { iterations, ...schedule })
+    ? await rnn.trainAsync(task.data.xs, task.data.targets as number[], { iterations, ...schedule })
     : await rnn.fitAsync(rnn.input === 'index' ? task.text.sequences : oneHotSequences(task.text), { epochs: iterations, carryState: true, ...schedule });
   return { losses, stopped };
 }

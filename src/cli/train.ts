@@ -11,6 +11,7 @@ import { checkCanSave } from './limits.js';
 import { readModel, type ReadModel } from './model-io.js';
 import { lossSummary, lossView, progressFields, speed } from './progress.js';
 import { chooseSchedule, DEFAULT_OPTIMIZER, storedTraining } from './schedule.js';
+import { rmse } from './series.js';
 import { buildTask, TASK_NAMES, TASK_OPTIONS, taskFromFlags, TASKS, type TaskData, type TaskSpec } from './tasks.js';
 import { DEFAULT_LEARNING_RATES, OPTIMIZERS, trainModel, type OptimizerName } from './train-model.js';
 
@@ -29,6 +30,12 @@ export interface CliMeta {
 }
 
 function describeTask(spec: TaskSpec, task: TaskData): string {
+  if (task.series !== undefined) {
+    const path = typeof spec.file === 'string' ? relative(process.cwd(), spec.file) || spec.file : '?';
+    const { rows, names, split, train, test } = task.series;
+    const held = rows.length - split;
+    return `series ${path}: ${rows.length} rows of ${names.join(', ')}, ${train.length} windows of ${String(spec.length)} to train on${held > 0 ? `, the last ${held} rows held out (${test.length} windows)` : ''}`;
+  }
   if (task.text !== undefined) {
     const path = typeof spec.file === 'string' ? relative(process.cwd(), spec.file) || spec.file : '?';
     const characters = task.text.sequences.reduce((sum, s) => sum + s.targets.length, 0) + 1;
@@ -97,14 +104,20 @@ async function run(values: Values): Promise<number> {
     hidden = integer('hidden', required(values, 'hidden'), 1, MAX_HIDDEN);
   }
   const task = await buildTask(spec, flagged === undefined ? `the task kept in ${resumePath}` : 'the flags');
-  const kind = task.text === undefined ? 'sequence' : 'text';
+  const kind = task.series !== undefined ? 'series' : task.text === undefined ? 'sequence' : 'text';
   const stored = resumePath === undefined ? undefined : storedTraining(resumePath, (resumed?.meta as Partial<CliMeta> | undefined)?.training);
   const { optimizer, learningRate, says } = chooseSchedule(values, kind, resumePath === undefined ? undefined : { path: resumePath, stored });
-  const rnn = resumed?.rnn ?? await createModel(task.inputDim, hidden, task.outputDim, { seed, backend, init, cell, layers, ...(task.text === undefined ? {} : { input: 'index' as const }) });
+  const shape: RNNOptions = task.series !== undefined ? { output: 'linear' } : task.text === undefined ? {} : { input: 'index' };
+  const rnn = resumed?.rnn ?? await createModel(task.inputDim, hidden, task.outputDim, { seed, backend, init, cell, layers, ...shape });
+  if (task.series !== undefined) {
+    if (rnn.output !== 'linear') throw new UsageError(`--resume ${resumePath}: a series needs a model with a linear output, this one's is '${rnn.output}'`);
+    if (resumed === undefined) rnn.setScaler(task.series.scaler);
+  }
   if (task.inputDim !== rnn.inputDim || task.outputDim !== rnn.outputDim) {
     throw new UsageError(`the task has ${task.inputDim} inputs and ${task.outputDim} classes, the model ${rnn.inputDim} and ${rnn.outputDim}`);
   }
-  const chunks = task.text?.sequences.length ?? 1;
+  // Updates per epoch: a text's chunks, a series' batches of 8 windows (see trainModel).
+  const chunks = task.series !== undefined ? Math.ceil(task.series.train.length / 8) : task.text?.sequences.length ?? 1;
   const view = lossView(task.text === undefined ? undefined : {
     characters: task.text.sequences.reduce((sum, s) => sum + s.targets.length, 0), chunks, vocab: task.text.vocab.length,
   });
@@ -114,9 +127,9 @@ async function run(values: Values): Promise<number> {
   const interrupt = new AbortController();
   const onSigint = (): void => interrupt.abort();
   process.once('SIGINT', onSigint);
-  const unit = task.text === undefined ? 'iterations' : 'epochs';
-  const shape = `${rnn.layers > 1 ? `${rnn.layers}-layer ` : ''}${rnn.cell === 'rnn' ? '' : `${rnn.cell} `}`;
-  const model = `${shape}${rnn.inputDim}-${rnn.hiddenDim}-${rnn.outputDim} model`;
+  const unit = kind === 'sequence' ? 'iterations' : 'epochs';
+  const stack = `${rnn.layers > 1 ? `${rnn.layers}-layer ` : ''}${rnn.cell === 'rnn' ? '' : `${rnn.cell} `}`;
+  const model = `${stack}${rnn.inputDim}-${rnn.hiddenDim}-${rnn.outputDim} model`;
   print(`task ${describeTask(task.spec, task)}: ${resumePath === undefined ? `a ${model}` : `the ${model} of ${resumePath} (${previous.iterations} ${unit} so far)`} on the ${rnn.backend} backend`);
   print(`training: ${says}`);
   const bar = quiet ? undefined : new cliProgress.SingleBar({
@@ -128,23 +141,35 @@ async function run(values: Values): Promise<number> {
   const start = performance.now();
   const { losses, stopped } = await trainModel(rnn, task, {
     optimizer, learningRate, iterations, signal: interrupt.signal,
-    onProgress: (done, loss) => bar?.update(done, progressFields(view, done, iterations, (performance.now() - start) / 1000, loss)),
+    onProgress: (done, loss, validationLoss) => {
+      const fields = progressFields(view, done, iterations, (performance.now() - start) / 1000, loss);
+      if (validationLoss !== undefined) fields.loss += ` | validation ${view.format(validationLoss)}`;
+      bar?.update(done, fields);
+    },
   }).finally(() => process.off('SIGINT', onSigint));
   bar?.stop();
   const seconds = (performance.now() - start) / 1000;
 
   const file = rnn.toJSON();
   const full = losses.length;
-  const updates = task.text === undefined ? full : updatesMade(optimizer, resumed?.optimizerInfo, file.optimizer.info) ?? full * chunks;
+  const updates = kind === 'sequence' ? full : updatesMade(optimizer, resumed?.optimizerInfo, file.optimizer.info) ?? full * chunks;
   const partial = task.text !== undefined && stopped === 'aborted' ? updates - full * chunks : 0;
   const shown = Array.from(losses, (loss) => view.shown(loss));
   const reference = view.uniform === undefined ? undefined : { value: view.uniform, label: `log V = ${view.uniform.toFixed(3)}, a uniform guess` };
   for (const line of lossChart(shown, 60, 10, unit, reference, view.unit === '' ? 'log scale' : 'loss per character, log scale')) print(line);
   const rate = seconds > 0 && updates > 0 ? `, ${speed(view, updates / chunks, seconds)}` : '';
   const inPart = partial > 0 ? ` and ${partial.toLocaleString('en-US')} of the ${chunks.toLocaleString('en-US')} chunks of epoch ${previous.iterations + full + 1}` : '';
-  const why = { iterations: '', targetLoss: '', callback: '', aborted: ', then interrupted', diverged: ', then stopped: the loss or a weight was no longer finite' }[stopped];
+  const why = { iterations: '', targetLoss: '', callback: '', aborted: ', then interrupted', diverged: ', then stopped: the loss or a weight was no longer finite', earlyStopping: ', then stopped early: the loss stopped improving' }[stopped];
   print(`trained ${full} ${unit}${inPart} (${previous.iterations + full} in all) in ${seconds.toFixed(2)} s${rate}: ${lossSummary(view, losses)}${why}`);
-  if (task.text === undefined) {
+  if (task.series !== undefined) {
+    const { rows, split } = task.series;
+    if (split < rows.length) {
+      const held = rows.slice(split);
+      const forecast = rnn.forecast(rows.slice(0, split), held.length);
+      const naive = held.map(() => rows[split - 1]);
+      print(`held out, the last ${held.length} rows: forecast RMSE ${rmse(forecast, held).toPrecision(4)} (the last value repeated: ${rmse(naive, held).toPrecision(4)})`);
+    }
+  } else if (task.text === undefined) {
     rnn.resetHistory();
     const predictions = rnn.predict(task.data.xs);
     const right = predictions.filter((p, t) => p === task.data.targets[t]).length;
@@ -206,6 +231,14 @@ Task:
   --dim D             inputs and classes (default 3)
   --text FILE         text: the text to learn (an iteration is then an epoch over its chunks)
   --seq-length N      text: characters per chunk (default 25)
+  --task series --data FILE.csv
+                      series: forecast the numeric columns of a CSV file (a first line of
+                      names is a header; non-numeric columns such as dates are left out;
+                      an iteration is an epoch over its windows; see the README)
+  --columns A,B       series: the columns to forecast (default: every numeric one)
+  --length T          series: steps in a window (default 24)
+  --horizon H         series: how many steps ahead each target is (default 1)
+  --test F            series: the fraction of rows held out at the end (default 0.2)
 
 Model and training:
   --hidden N          hidden units (not with --resume)

@@ -7,6 +7,7 @@ import { gruBackward, gruForward } from './cells/gru.js';
 import { lstmBackward, lstmForward } from './cells/lstm.js';
 import { rnnBackward, rnnForward } from './cells/rnn.js';
 import { softmaxBackward, softmaxForward, softmaxLoss } from './heads/softmax.js';
+import { linearBackward, linearForward, linearLoss } from './heads/linear.js';
 import { adagrad, adam, clip, irpropPlus, momentum, rprop, rpropNotebook, scaleGrads, sgd, zeroGrads } from './optim.js';
 
 type Kernel = (m: Float64Array, record: never, a: number, b: number) => number;
@@ -22,6 +23,9 @@ const KERNELS: Record<KernelName, Kernel> = {
   softmaxForward: softmaxForward as (m: Float64Array, R: HeadRecord, a: number, b: number) => number,
   softmaxLoss: softmaxLoss as (m: Float64Array, R: HeadRecord, a: number) => number,
   softmaxBackward: softmaxBackward as (m: Float64Array, R: HeadRecord, a: number) => number,
+  linearForward: linearForward as (m: Float64Array, R: HeadRecord, a: number, b: number) => number,
+  linearLoss: linearLoss as (m: Float64Array, R: HeadRecord, a: number) => number,
+  linearBackward: linearBackward as (m: Float64Array, R: HeadRecord, a: number) => number,
   zeroGrads: zeroGrads as (m: Float64Array, R: OptimRecord) => number,
   clip, scaleGrads, sgd, momentum, adagrad, adam, rprop, irpropPlus, rpropNotebook,
 };

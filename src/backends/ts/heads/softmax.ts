@@ -38,35 +38,47 @@ export function logSoftmax(m: Float64Array, z: number, p: number, n: number): vo
   }
 }
 
-/** The class id at `s`, or -1 if it is not one of the O classes (the facade never writes such). */
-function targetAt(m: Float64Array, R: HeadRecord, s: number): number {
-  const c = m[R.targets + s];
+/**
+ * The class id of step t of sequence b, or -1 if it is not one of the O classes (the facade never
+ * writes such). With outputAt 'last' each sequence has one target, in row b.
+ */
+function targetAt(m: Float64Array, R: HeadRecord, t: number, b: number): number {
+  const c = m[R.targets + (R.last ? b : t * R.B + b)];
   return c >= 0 && c < R.O ? Math.trunc(c) : -1;
 }
 
-/** Cross-entropy over steps 0 .. T-1: sum_t -log y_t[target_t]; NaN for an id out of range. */
+/**
+ * Cross-entropy over steps 0 .. T-1 (only step T-1 with outputAt 'last'): sum_t -log y_t[target_t];
+ * NaN for an id out of range.
+ */
 export function softmaxLoss(m: Float64Array, R: HeadRecord, T: number): number {
+  const { B } = R;
   let sum = 0;
-  for (let s = 0; s < T * R.B; s++) {
-    const target = targetAt(m, R, s);
-    if (target < 0) return NaN;
-    sum -= m[row(R.logps, s, R.O) + target];
+  for (let t = R.last ? T - 1 : 0; t < T; t++) {
+    for (let b = 0; b < B; b++) {
+      const target = targetAt(m, R, t, b);
+      if (target < 0) return NaN;
+      sum -= m[row(R.logps, t * B + b, R.O) + target];
+    }
   }
   return sum;
 }
 
 /**
  * Steps T-1 .. 0: adds the gradients of W and b and writes the gradient with respect to each
- * step's state into dhs, for the top layer's backward pass.
+ * step's state into dhs, for the top layer's backward pass. With outputAt 'last' only step T-1
+ * has a loss: the other steps' dhs are zeros.
  */
 export function softmaxBackward(m: Float64Array, R: HeadRecord, T: number): number {
   const { H, O, B } = R;
-  for (let t = T - 1; t >= 0; t--) {
+  const first = R.last ? T - 1 : 0;
+  if (first > 0) zero(m, R.dhs, first * B * H);
+  for (let t = T - 1; t >= first; t--) {
     for (let b = 0; b < B; b++) {
       const s = t * B + b;
       const dy = row(R.dy, b, O);
       copy(m, dy, row(R.ys, s, O), O);
-      const target = targetAt(m, R, s);
+      const target = targetAt(m, R, t, b);
       if (target >= 0) m[dy + target] -= 1; // d loss / d logits = y - onehot(target)
       outerAdd(m, R.dW, dy, row(R.hs, s, H), O, H);
       addTo(m, R.db, dy, O);
