@@ -353,7 +353,7 @@ describe('rnn-wasm demo', () => {
 describe('bad arguments: exit 2, one line on stderr, no stack trace', () => {
   const train = ['train', '--task', 'constant', '--hidden', '3', '--iterations', '2', '--out', 'x.json'];
   const CASES: [string, string[], RegExp][] = [
-    ['an unknown command', ['fit'], /^rnn-wasm: unknown command "fit" \(commands: train, predict, sample, export, demo; see --help\)$/],
+    ['an unknown command', ['fit'], /^rnn-wasm: unknown command "fit" \(commands: train, predict, sample, forecast, export, demo; see --help\)$/],
     ['an unknown flag', [...train, '--epochs', '3'], /^rnn-wasm train: Unknown option '--epochs'.*\(see --help\)$/],
     ['a stray word', [...train, 'extra'], /^rnn-wasm train: Unexpected argument 'extra'/],
     ['a flag without its value', ['train', '--hidden'], /^rnn-wasm train: Option '--hidden <value>' argument missing/],
