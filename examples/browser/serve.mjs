@@ -25,6 +25,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const DEMO_FILES = [
   'examples/browser/index.html',
   'examples/browser/demo.js',
+  'examples/browser/forecast.js',
+  'examples/data/airline-passengers.csv',
   'dist/rnn-wasm.browser.js',
   'dist/rnn-wasm.browser.js.map',
 ];
@@ -35,6 +37,7 @@ const TYPES = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
   '.wasm': 'application/wasm',
   '.png': 'image/png',

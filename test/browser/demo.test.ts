@@ -364,4 +364,28 @@ describe.skipIf(SKIP_REASON !== undefined)(`demo page in chromium${skipNote}`, (
     await page.screenshot({ path: `test-results/demo-${task}.png`, fullPage: true });
     expect(pageErrors()).toEqual([]);
   });
+
+  it('forecasts the held-out airline passengers better than the last value, plotting the series, the fit and the forecast', async () => {
+    const { page } = session;
+    await page.waitForFunction(() => document.getElementById('fc-status')?.dataset.state === 'ready', undefined, { timeout: 0 });
+    await page.fill('#fc-epochs', '150');
+    await page.click('#fc-train');
+    await page.waitForFunction(() => /^trained|error/.test(document.getElementById('fc-status')?.textContent ?? ''), undefined, { timeout: 0 });
+    expect(await page.textContent('#fc-status')).toBe('trained 150 epochs');
+    expect(await page.textContent('#fc-epoch')).toBe('150');
+    const rmse = Number(await page.textContent('#fc-rmse')), naive = Number(await page.textContent('#fc-naive'));
+    expect(rmse).toBeGreaterThan(0);
+    expect(rmse).toBeLessThan(naive);
+    // The plot has been drawn: some of its pixels are the forecast's orange.
+    const orange = await page.$eval('#fc-plot', (c) => {
+      const { data } = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] > 200 && data[i + 1] > 80 && data[i + 1] < 140 && data[i + 2] < 40) n++;
+      return n;
+    });
+    expect(orange).toBeGreaterThan(50);
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/demo-forecast.png', fullPage: true });
+    expect(pageErrors()).toEqual([]);
+  });
 });
