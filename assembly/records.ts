@@ -29,6 +29,7 @@ export class CellRecord {
   dh!: usize;
   dhNext!: usize;
   dcNext!: usize;
+  das!: usize;
 }
 
 /** The output layer over the top layer's states. */
@@ -48,6 +49,7 @@ export class HeadRecord {
   targets!: usize;
   dhs!: usize;
   dy!: usize;
+  lengths!: usize;
 }
 
 /** The flat parameters, their gradients, the optimiser's slots and its arguments. */

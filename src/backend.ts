@@ -24,6 +24,12 @@ export interface Backend {
   readonly data: Float64Array;
   /** Grows the per-step regions to hold `capacity` steps if they hold fewer, keeping every region's contents. */
   reserve(capacity: number): void;
+  /**
+   * Lays the block out anew for `batch` sequences advancing together, of `capacity` steps: the
+   * block's start (`plan.fixedSize` numbers: the parameters, the optimiser state, the gradients
+   * and the arguments) is kept, and everything after it starts from zeros.
+   */
+  layOut(batch: number, capacity: number): void;
   /** Releases the block; nothing may be called afterwards. */
   dispose(): void;
   /** Runs a kernel over the record at `record` in `plan.records` (see src/kernels.ts for a and b). */

@@ -8,6 +8,7 @@ import { ARGS } from './kernels.js';
 import { applyOptimizer, forgetOptimizerState, type Optimizer } from './optimizers.js';
 import { cellPart, headPart, type CellPart, type HeadPart } from './parts.js';
 import { CELL0, checkBlockSize, HEAD, maxCapacity, MIN_CAPACITY, OPTIM, type Plan, type PlacedTensor } from './plan.js';
+import { targetCount, type Examples } from './inputs.js';
 import type { ModelSpec } from './spec.js';
 
 export class Model {
@@ -51,19 +52,70 @@ export class Model {
   reserve(where: string, total: number): void {
     const { capacity } = this.plan;
     if (total <= capacity) return;
-    checkBlockSize(`${where}: ${total} steps`, this.spec, total);
-    this.core.reserve(Math.max(total, Math.min(2 * capacity, maxCapacity(this.spec))));
+    const { batch } = this.plan;
+    checkBlockSize(`${where}: ${total} steps`, this.spec, total, batch);
+    this.core.reserve(Math.max(total, Math.min(2 * capacity, maxCapacity(this.spec, batch))));
   }
 
-  /** Empties the history and sets the initial state: zeros, or `state` (stateLength numbers). */
+  /**
+   * Lays the block out for `batch` sequences advancing together (1 for everything but batched
+   * training), of up to `steps` steps each: a RangeError if that cannot fit. The parameters, the
+   * optimiser state and the gradients stay; the history is emptied.
+   */
+  layOut(where: string, batch: number, steps: number): void {
+    const capacity = Math.max(steps, MIN_CAPACITY);
+    if (batch === this.plan.batch) this.reserve(where, steps);
+    else {
+      checkBlockSize(`${where}: ${steps} steps`, this.spec, capacity, batch);
+      this.core.layOut(batch, capacity);
+    }
+    this.steps = 0;
+  }
+
+  /** Empties the history and sets the initial state: zeros (of every sequence of a batch), or `state` (stateLength numbers). */
   startFrom(state?: Float64Array): void {
     this.steps = 0;
     const { data, plan: p } = this;
     const H = this.spec.hiddenSize;
-    p.stateRegions.forEach((region, k) => {
-      if (state === undefined) data.fill(0, region, region + H);
+    for (let k = 0; k < p.stateRegions.length; k++) {
+      const region = p.stateRegions[k];
+      if (state === undefined) data.fill(0, region, region + p.batch * H);
       else data.set(state.subarray(k * H, (k + 1) * H), region);
-    });
+    }
+  }
+
+  /**
+   * Writes the examples order[start .. end) as the sequences of a batch (at most `plan.batch` of
+   * them; the block must hold the longest one's steps), each from a zero state: their inputs and
+   * targets, zeros past each one's end, and their lengths, which the head counts its loss over.
+   * The places of a batch with fewer sequences hold sequences of no steps. Returns the steps to
+   * run: the longest sequence's.
+   */
+  writeBatch(examples: Examples, order: readonly number[], start: number, end: number): number {
+    const { data, plan: p } = this;
+    const B = p.batch, w = p.inputWidth, tw = p.targetWidth;
+    let T = 0;
+    for (let k = start; k < end; k++) T = Math.max(T, examples.lengths[order[k]]);
+    for (let b = 0; b < B; b++) {
+      const e = start + b < end ? order[start + b] : -1;
+      const L = e < 0 ? 0 : examples.lengths[e];
+      data[p.lengths + b] = L;
+      const from = e < 0 ? 0 : examples.starts[e] * w;
+      for (let t = 0; t < T; t++) {
+        const to = p.xs + (t * B + b) * w;
+        if (t < L) for (let i = 0; i < w; i++) data[to + i] = examples.xs[from + t * w + i];
+        else data.fill(0, to, to + w);
+      }
+      const count = e < 0 ? 0 : targetCount(this.spec, L), rows = this.spec.outputAt === 'last' ? 1 : T;
+      const first = e < 0 ? 0 : examples.targetStarts[e] * tw;
+      for (let t = 0; t < rows; t++) {
+        const to = p.targets + (this.spec.outputAt === 'last' ? b : t * B + b) * tw;
+        if (t < count) for (let i = 0; i < tw; i++) data[to + i] = examples.targets[first + t * tw + i];
+        else data.fill(0, to, to + tw);
+      }
+    }
+    this.startFrom();
+    return T;
   }
 
   /** Starts the next sequence from the state the last one ended in (chunks of one stream). */
@@ -109,8 +161,12 @@ export class Model {
     this.steps = t1;
   }
 
-  /** The loss of the history against the targets written. */
+  /**
+   * The loss of the history against the targets written: of one sequence, or of a batch (its
+   * sequences' lengths written by `writeBatch`).
+   */
   loss(): number {
+    this.#countOneSequence();
     return this.core.call(this.#head.loss, HEAD, this.steps);
   }
 
@@ -118,9 +174,15 @@ export class Model {
   backward(accumulate: boolean): void {
     const { core } = this;
     const T = this.steps;
+    this.#countOneSequence();
     if (!accumulate) core.call('zeroGrads', OPTIM);
     core.call(this.#head.backward, HEAD, T);
     for (let k = this.spec.layers - 1; k >= 0; k--) core.call(this.#cell.backward, CELL0 + k, T);
+  }
+
+  /** Laid out for one sequence, the head counts every step of the history. */
+  #countOneSequence(): void {
+    if (this.plan.batch === 1) this.data[this.plan.lengths] = this.steps;
   }
 
   /** One update from the gradients; false when it left a parameter non-finite. */
@@ -139,10 +201,10 @@ export class Model {
     return this.data.slice(start, start + O);
   }
 
-  /** The most probable class at step t (the first one on a tie). */
-  prediction(t: number): number {
+  /** The most probable class at row r of the outputs (the first one on a tie): step r of one sequence, or step t of sequence b of a batch at r = t·B + b. */
+  prediction(r: number): number {
     const { data } = this;
-    const O = this.spec.outputSize, start = this.plan.ys + t * O;
+    const O = this.spec.outputSize, start = this.plan.ys + r * O;
     let best = 0;
     for (let i = 1; i < O; i++) if (data[start + i] > data[start + best]) best = i;
     return best;

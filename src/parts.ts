@@ -20,6 +20,11 @@ export interface CellPart {
   biases: 'one' | 'two';
   /** Regions beyond the hidden states hs (every cell has those). */
   regions: readonly CellRegion[];
+  /**
+   * Where backward keeps each step's gradients with respect to the gate pre-activations, over
+   * what it has read of that step by then: the step's dhs (H numbers), or its gates (4H numbers).
+   */
+  das: 'dhs' | 'gates';
   /** The regions with C + 1 rows that carry a sequence's state into the next: hs first. */
   state: readonly ('hs' | 'cs')[];
   forward: KernelName;
@@ -27,14 +32,17 @@ export interface CellPart {
 }
 
 export const CELL_PARTS: Readonly<Partial<Record<CellName, CellPart>>> = {
-  rnn: { gates: 1, biases: 'one', regions: [], state: ['hs'], forward: 'rnnForward', backward: 'rnnBackward' },
+  rnn: { gates: 1, biases: 'one', regions: [], das: 'dhs', state: ['hs'], forward: 'rnnForward', backward: 'rnnBackward' },
   // c_t (C + 1 rows, carried with h) and the four activated gates i, f, g, o of each step.
   lstm: {
-    gates: 4, biases: 'two', regions: [{ field: 'cs', width: 1, rows: 'state' }, { field: 'gates', width: 4, rows: 'step' }],
+    gates: 4, biases: 'two', regions: [{ field: 'cs', width: 1, rows: 'state' }, { field: 'gates', width: 4, rows: 'step' }], das: 'gates',
     state: ['hs', 'cs'], forward: 'lstmForward', backward: 'lstmBackward',
   },
   // r, z, n and W_hn h + b_hn of each step.
-  gru: { gates: 3, biases: 'two', regions: [{ field: 'gates', width: 4, rows: 'step' }], state: ['hs'], forward: 'gruForward', backward: 'gruBackward' },
+  gru: {
+    gates: 3, biases: 'two', regions: [{ field: 'gates', width: 4, rows: 'step' }], das: 'gates', state: ['hs'],
+    forward: 'gruForward', backward: 'gruBackward',
+  },
 };
 
 export interface HeadPart {

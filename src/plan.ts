@@ -10,9 +10,16 @@
 //   backup      a copy of params and optimiser state, to undo a step
 //   grads       the gradients, packed in the same order as the parameters         P
 //   args        the optimisers' real-valued arguments (ARGS), then stepLoss
-//   scratch     per layer dh (B x G·H), dhNext (B x H) [, dcNext (B x H)]; the head's dy (B x O)
+//   scratch     per layer dh (B x G·H), dhNext (B x H) [, dcNext (B x H)]; the head's lengths (B)
 //   per step    xs; per layer hs ((C+1) x B x H), its cell's regions, dhs (C x B x H);
-//               the head's logps, ys (C x B x O) and targets
+//               the head's logps, ys, dy (C x B x O) and targets
+//
+// Everything before the scratch depends on neither the capacity nor the batch size: a model
+// changes either (src/backend.ts `reserve`) keeping its parameters, optimiser state and gradients.
+// `lengths` holds each sequence's number of steps (the head counts no loss past it: a batch of
+// sequences of different lengths runs as long as its longest). A cell's backward pass keeps each
+// step's gradients with respect to its gate pre-activations in `das`, over a region it has read
+// by then (its part's `das`), so that the weight gradients are products over all the steps.
 //
 // Every region starts on an even element, so 16-byte aligned when the block is (the parameters
 // and the gradients stay packed, so that the optimisers see one flat vector of P numbers).
@@ -41,11 +48,11 @@ import { paramTable, type TensorEntry } from './tensors.js';
 export const RECORD_FIELDS = {
   cell: {
     sizes: ['I', 'H', 'B', 'G', 'index', 'inputGrad'],
-    addresses: ['Wih', 'Whh', 'bih', 'bhh', 'dWih', 'dWhh', 'dbih', 'dbhh', 'xs', 'hs', 'cs', 'gates', 'dhs', 'dxs', 'dh', 'dhNext', 'dcNext'],
+    addresses: ['Wih', 'Whh', 'bih', 'bhh', 'dWih', 'dWhh', 'dbih', 'dbhh', 'xs', 'hs', 'cs', 'gates', 'dhs', 'dxs', 'dh', 'dhNext', 'dcNext', 'das'],
   },
   head: {
     sizes: ['H', 'O', 'B', 'last'],
-    addresses: ['W', 'b', 'dW', 'db', 'hs', 'logps', 'ys', 'targets', 'dhs', 'dy'],
+    addresses: ['W', 'b', 'dW', 'db', 'hs', 'logps', 'ys', 'targets', 'dhs', 'dy', 'lengths'],
   },
   optim: {
     sizes: ['P'],
@@ -102,6 +109,8 @@ export interface Plan {
   readonly opt1: number;
   readonly opt2: number;
   readonly optInfo: number;
+  /** Length of the block's start, which depends on neither the capacity nor the batch size. */
+  readonly fixedSize: number;
   /** Length of params plus optimiser state, which start at `params`. */
   readonly stateSize: number;
   readonly backup: number;
@@ -111,6 +120,8 @@ export interface Plan {
   /** Inputs: per step and sequence, `inputWidth` numbers (inputSize, or 1 for an id). */
   readonly xs: number;
   readonly inputWidth: number;
+  /** Each sequence's number of steps, B numbers: the head counts no loss past it. */
+  readonly lengths: number;
   /** Targets: per step and sequence, `targetWidth` numbers. */
   readonly targets: number;
   readonly targetWidth: number;
@@ -156,11 +167,12 @@ export function plan(spec: ModelSpec, capacity: number, batch = 1): Plan {
   const backup = aligned(stateSize);
   const grads = aligned(P);
   const args = aligned(ARGS_SIZE), stepLoss = take(1);
+  const fixedSize = at;
   const hasCs = cell.state.includes('cs');
   const scratch = Array.from({ length: layers }, () => ({
     dh: aligned(B * G * H), dhNext: aligned(B * H), dcNext: hasCs ? aligned(B * H) : -1,
   }));
-  const dy = aligned(B * O);
+  const lengths = aligned(B);
 
   const stepRegions: { offset: number; length: number }[] = [];
   const stepRegion = (n: number): number => {
@@ -179,6 +191,7 @@ export function plan(spec: ModelSpec, capacity: number, batch = 1): Plan {
   });
   const logps = head.logps ? stepRegion(C * B * O) : -1;
   const ys = stepRegion(C * B * O);
+  const dy = stepRegion(C * B * O);
   const targetWidth = head.targetWidth === 'one' ? 1 : O;
   const targets = stepRegion(C * B * targetWidth);
 
@@ -196,7 +209,7 @@ export function plan(spec: ModelSpec, capacity: number, batch = 1): Plan {
       dWih: Wih.gradAt, dWhh: Whh.gradAt, dbih: bih.gradAt, dbhh: bhh.gradAt,
       xs: k === 0 ? xs : perLayer[k - 1].hs + B * H, // layer k reads layer k-1's states of steps 0 .. T-1
       hs: r.hs, cs: r.cs, gates: r.gates, dhs: r.dhs, dxs: k > 0 ? perLayer[k - 1].dhs : -1,
-      dh: scratch[k].dh, dhNext: scratch[k].dhNext, dcNext: scratch[k].dcNext,
+      dh: scratch[k].dh, dhNext: scratch[k].dhNext, dcNext: scratch[k].dcNext, das: cell.das === 'dhs' ? r.dhs : r.gates,
     };
   });
   const top = perLayer[layers - 1];
@@ -204,13 +217,13 @@ export function plan(spec: ModelSpec, capacity: number, batch = 1): Plan {
   const headRecord: HeadRecord = {
     H, O, B, last: spec.outputAt === 'last' ? 1 : 0,
     W: W.at, b: b.at, dW: W.gradAt, db: b.gradAt,
-    hs: top.hs + B * H, logps, ys, targets, dhs: top.dhs, dy,
+    hs: top.hs + B * H, logps, ys, targets, dhs: top.dhs, dy, lengths,
   };
   const optim: OptimRecord = { P, params, grads, opt0, opt1, opt2, args };
   const stateRegions = [...perLayer.map((r) => r.hs), ...(hasCs ? perLayer.map((r) => r.cs) : [])];
   return {
-    spec, capacity, batch, P, tensors, params, grads, opt0, opt1, opt2, optInfo, stateSize, backup, args, stepLoss,
-    xs, inputWidth, targets, targetWidth, ys, stateRegions, stepRegions,
+    spec, capacity, batch, P, tensors, params, grads, opt0, opt1, opt2, optInfo, fixedSize, stateSize, backup, args, stepLoss,
+    xs, inputWidth, lengths, targets, targetWidth, ys, stateRegions, stepRegions,
     records: [optim, headRecord, ...cells], recordKinds: ['optim', 'head', ...cells.map(() => 'cell' as const)],
     cells, head: headRecord, optim, size: at,
   };
@@ -230,7 +243,7 @@ export function checkBlockSize(where: string, spec: ModelSpec, capacity: number,
   if (bytes > MAX_BLOCK_BYTES) {
     const { inputSize: I, hiddenSize: H, outputSize: O } = spec;
     const model = spec.layers === 1 && spec.cell === 'rnn' && spec.input === 'dense' ? `a ${I}-${H}-${O} model` : `a ${describeSpec(spec)} model`;
-    const steps = capacity > MIN_CAPACITY ? ` with ${capacity} steps` : '';
+    const steps = (capacity > MIN_CAPACITY ? ` with ${capacity} steps` : '') + (batch > 1 ? ` in batches of ${batch}` : '');
     throw new RangeError(`${where}: ${model}${steps} needs ${bytes} bytes, more than the limit of ${MAX_BLOCK_BYTES}`);
   }
 }

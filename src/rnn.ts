@@ -835,7 +835,11 @@ export class RNN {
     }
     const random = plan.shuffle ? makeRandom(where, plan.seed) : null;
     const longest = (e: Examples): number => e.lengths.reduce((a, b) => Math.max(a, b), 0);
-    this.#model.reserve(where, Math.max(longest(examples), validation === null ? 0 : longest(validation)));
+    const steps = Math.max(longest(examples), validation === null ? 0 : longest(validation));
+    // batchSize > 1: the sequences of a batch advance together, through products over the batch.
+    const lanes = Math.min(plan.batchSize, examples.lengths.length);
+    if (lanes > 1) this.#model.layOut(where, lanes, steps);
+    else this.#model.reserve(where, steps);
     return this.#busyWhile(where, fitRun(this.#model, examples, plan, random, validation));
   }
 

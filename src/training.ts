@@ -129,6 +129,7 @@ function shuffle(order: number[], random: () => number): void {
  * softmax output the fraction of their targets whose most probable class is the target.
  */
 export function evaluate(model: Model, examples: Examples, carryState: boolean): { loss: number; accuracy: number } {
+  if (model.plan.batch > 1) return evaluateBatches(model, examples);
   const n = examples.lengths.length;
   const classes = headPart(model.spec.output).targetWidth === 'one';
   let sum = 0, right = 0, count = 0;
@@ -143,6 +144,26 @@ export function evaluate(model: Model, examples: Examples, carryState: boolean):
     sum += model.loss();
     if (classes) {
       for (let j = 0; j < targets; j++) if (model.prediction(T - targets + j) === examples.targets[from + j]) right++;
+      count += targets;
+    }
+  }
+  return { loss: sum / n, accuracy: classes ? right / count : NaN };
+}
+
+/** `evaluate` in batches of the block's `plan.batch` sequences advancing together. */
+function evaluateBatches(model: Model, examples: Examples): { loss: number; accuracy: number } {
+  const n = examples.lengths.length, B = model.plan.batch;
+  const classes = headPart(model.spec.output).targetWidth === 'one';
+  const order = Array.from({ length: n }, (_, k) => k);
+  let sum = 0, right = 0, count = 0;
+  for (let start = 0; start < n; start += B) {
+    const end = Math.min(start + B, n);
+    model.forward(0, model.writeBatch(examples, order, start, end));
+    sum += model.loss();
+    if (!classes) continue;
+    for (let b = 0; b < end - start; b++) {
+      const T = examples.lengths[start + b], targets = targetCount(model.spec, T), from = examples.targetStarts[start + b];
+      for (let j = 0; j < targets; j++) if (model.prediction((T - targets + j) * B + b) === examples.targets[from + j]) right++;
       count += targets;
     }
   }
@@ -196,6 +217,9 @@ class LearningRates {
  */
 export function fitRun(model: Model, examples: Examples, plan: FitPlan, random: (() => number) | null, validation: Examples | null = null): Run {
   const n = examples.lengths.length;
+  // Laid out for a batch (by the facade, for batchSize > 1), the sequences of each batch advance
+  // together: one forward and one backward pass over all of them, the same mean gradient.
+  const batched = model.plan.batch > 1;
   const order = Array.from({ length: n }, (_, k) => k);
   const losses = new Losses(plan.epochs);
   const validationLosses = new Losses(validation === null ? 0 : plan.epochs);
@@ -222,86 +246,111 @@ export function fitRun(model: Model, examples: Examples, plan: FitPlan, random: 
     return result;
   };
   model.saveBackup();
-  let epoch = 0, start = 0, sum = 0;
-  return {
-    step: (deadline) => {
-      while (epoch < plan.epochs) {
-        if (start === 0 && rates !== null) optimizer.learningRate = rates.at(epoch);
-        if (start === 0) {
-          if (random !== null) shuffle(order, random);
-          model.startFrom();
-          sum = 0;
-        }
-        while (start < n) {
-          if (plan.signal?.aborted) return finish('aborted');
-          const end = Math.min(start + plan.batchSize, n);
-          let batchLoss = 0;
-          for (let k = start; k < end; k++) {
-            const e = order[k];
-            const T = examples.lengths[e];
-            if (plan.carryState && model.steps > 0) model.carryState();
-            else model.startFrom();
-            model.writeInputs(examples.xs, 0, examples.starts[e], T);
-            model.writeTargets(examples.targets, examples.targetStarts[e], targetCount(model.spec, T));
-            model.forward(0, T);
-            const loss = model.loss();
-            if (!Number.isFinite(loss)) {
-              model.rollBack();
-              return finish('diverged');
-            }
-            batchLoss += loss;
-            model.backward(k > start);
-          }
-          sum += batchLoss;
-          model.saveBackup();
-          if (end - start > 1) model.scaleGrads(1 / (end - start));
-          model.data[model.plan.stepLoss] = batchLoss / (end - start);
-          if (!model.update(optimizer)) {
+  let epoch = 0, start = 0;
+  // The epoch's loss so far, in a typed array: a double kept in a variable that the run's closure
+  // captures would be boxed afresh at every batch.
+  const sum = new Float64Array(1);
+  const run = (deadline: number): TrainResult | null => {
+    while (epoch < plan.epochs) {
+      if (start === 0 && rates !== null) optimizer.learningRate = rates.at(epoch);
+      if (start === 0) {
+        if (random !== null) shuffle(order, random);
+        model.startFrom();
+        sum[0] = 0;
+      }
+      while (start < n) {
+        if (plan.signal?.aborted) return finish('aborted');
+        const end = Math.min(start + plan.batchSize, n);
+        let batchLoss = 0;
+        if (batched) {
+          model.forward(0, model.writeBatch(examples, order, start, end));
+          batchLoss = model.loss();
+          if (!Number.isFinite(batchLoss)) {
             model.rollBack();
             return finish('diverged');
           }
-          start = end;
-          if (deadline !== Infinity && performance.now() >= deadline) return null;
+          model.backward(false);
         }
-        const loss = sum / n;
-        losses.push(loss);
-        let monitored = loss;
-        const info: Progress = { iteration: epoch, loss };
-        if (validation !== null) {
-          const v = evaluate(model, validation, plan.carryState);
-          validationLosses.push(v.loss);
-          info.validationLoss = v.loss;
-          if (classes) {
-            accuracies.push(v.accuracy);
-            info.validationAccuracy = v.accuracy;
+        for (let k = batched ? end : start; k < end; k++) {
+          const e = order[k];
+          const T = examples.lengths[e];
+          if (plan.carryState && model.steps > 0) model.carryState();
+          else model.startFrom();
+          model.writeInputs(examples.xs, 0, examples.starts[e], T);
+          model.writeTargets(examples.targets, examples.targetStarts[e], targetCount(model.spec, T));
+          model.forward(0, T);
+          const loss = model.loss();
+          if (!Number.isFinite(loss)) {
+            model.rollBack();
+            return finish('diverged');
           }
-          if (stopping === undefined || stopping.monitor === 'validationLoss') monitored = v.loss;
+          batchLoss += loss;
+          model.backward(k > start);
         }
-        if (rates !== null) info.learningRate = optimizer.learningRate;
-        if (plan.printEvery !== undefined && epoch % plan.printEvery === 0) {
-          const held = info.validationLoss === undefined ? '' : `, validation loss ${info.validationLoss}`;
-          console.log(`Epoch ${epoch}: loss ${loss}${held}`);
+        sum[0] += batchLoss;
+        model.saveBackup();
+        if (end - start > 1) model.scaleGrads(1 / (end - start));
+        model.data[model.plan.stepLoss] = batchLoss / (end - start);
+        if (!model.update(optimizer)) {
+          model.rollBack();
+          return finish('diverged');
         }
-        const stop = progressOf(plan, info);
-        if (stop !== null) return finish(stop);
-        if (stopping !== undefined) {
-          // Keras's EarlyStopping (mode 'min'): an improvement beats the best by more than minDelta;
-          // it stops once `patience` epochs in a row have not, but never at the first epoch.
-          if (monitored + stopping.minDelta < bestLoss) {
-            bestLoss = monitored;
-            bestEpoch = epoch;
-            wait = 0;
-            if (best !== null) best.set(model.data.subarray(model.plan.params, model.plan.params + model.plan.P));
-          } else if (++wait >= stopping.patience && epoch > 0) {
-            if (best !== null && bestEpoch >= 0) model.data.set(best, model.plan.params);
-            return finish('earlyStopping');
-          }
-        }
-        rates?.observe(monitored);
-        epoch++;
-        start = 0;
+        start = end;
+        if (deadline !== Infinity && performance.now() >= deadline) return null;
       }
-      return finish('iterations');
+      const loss = sum[0] / n;
+      losses.push(loss);
+      let monitored = loss;
+      const info: Progress = { iteration: epoch, loss };
+      if (validation !== null) {
+        const v = evaluate(model, validation, plan.carryState);
+        validationLosses.push(v.loss);
+        info.validationLoss = v.loss;
+        if (classes) {
+          accuracies.push(v.accuracy);
+          info.validationAccuracy = v.accuracy;
+        }
+        if (stopping === undefined || stopping.monitor === 'validationLoss') monitored = v.loss;
+      }
+      if (rates !== null) info.learningRate = optimizer.learningRate;
+      if (plan.printEvery !== undefined && epoch % plan.printEvery === 0) {
+        const held = info.validationLoss === undefined ? '' : `, validation loss ${info.validationLoss}`;
+        console.log(`Epoch ${epoch}: loss ${loss}${held}`);
+      }
+      const stop = progressOf(plan, info);
+      if (stop !== null) return finish(stop);
+      if (stopping !== undefined) {
+        // Keras's EarlyStopping (mode 'min'): an improvement beats the best by more than minDelta;
+        // it stops once `patience` epochs in a row have not, but never at the first epoch.
+        if (monitored + stopping.minDelta < bestLoss) {
+          bestLoss = monitored;
+          bestEpoch = epoch;
+          wait = 0;
+          if (best !== null) best.set(model.data.subarray(model.plan.params, model.plan.params + model.plan.P));
+        } else if (++wait >= stopping.patience && epoch > 0) {
+          if (best !== null && bestEpoch >= 0) model.data.set(best, model.plan.params);
+          return finish('earlyStopping');
+        }
+      }
+      rates?.observe(monitored);
+      epoch++;
+      start = 0;
+    }
+    return finish('iterations');
+  };
+  if (!batched) return { step: run };
+  // A batched run lays the block out for one sequence again when it ends, however it ends.
+  const end = (): void => model.layOut('fit', 1, model.plan.capacity);
+  return {
+    step: (deadline) => {
+      try {
+        const result = run(deadline);
+        if (result !== null) end();
+        return result;
+      } catch (error) {
+        end();
+        throw error;
+      }
     },
   };
 }

@@ -388,7 +388,7 @@ describe('bad arguments: exit 2, one line on stderr, no stack trace', () => {
     ['a negative learning rate after a space', [...train, '--lr', '-1'], /^rnn-wasm train: --lr must be a finite number >= 0, got "-1"$/],
     ['negative hidden units after a space', [...train, '--hidden', '-3'], /^rnn-wasm train: --hidden must be an integer in \[1, 65536\], got "-3"$/],
     ['a flag in place of a value', ['train', '--task', 'constant', '--out', '--quiet'], /^rnn-wasm train: --out needs a value, got the flag --quiet \(see --help\)$/],
-    ['more hidden units than a model can have', [...train, '--hidden', '6000'], /^rnn-wasm train: --hidden 6000: RNN: a 3-6000-3 model needs 2596705760 bytes, more than the limit of 2146435072$/],
+    ['more hidden units than a model can have', [...train, '--hidden', '6000'], /^rnn-wasm train: --hidden 6000: RNN: a 3-6000-3 model needs 2596706128 bytes, more than the limit of 2146435072$/],
     ['an unknown backend', [...train, '--backend', 'gpu'], /^rnn-wasm train: --backend must be one of: wasm, ts, got "gpu"$/],
     ['an unknown init', [...train, '--init', 'xavier'], /^rnn-wasm train: --init must be one of: uniform, notebook, got "xavier"$/],
     ['an unknown cell', [...train, '--cell', 'lst'], /^rnn-wasm train: --cell must be one of: rnn, lstm, gru, got "lst"$/],

@@ -1,18 +1,16 @@
 // The softmax head: logits z = W h + b over the top layer's states, probabilities in ys and their
-// logarithms in logps, cross-entropy against class ids. Mirrored by src/backends/ts/heads/softmax.ts.
+// logarithms in logps, cross-entropy against class ids, counted over each sequence's steps (its
+// length in lengths). Mirrored by src/backends/ts/heads/softmax.ts.
 import { HeadRecord } from '../records';
-import { addTo, at, copy, matTVecAdd, matVecAdd, outerAdd, put, row, zero } from '../linalg';
+import { at, copy, put, row, zero } from '../linalg';
 import { exp, log } from '../mathf';
+import { denseBackward, denseForward, lastRow, laneSteps } from './dense';
 
 /** Steps t0 .. t1-1. */
 export function softmaxForward(R: HeadRecord, t0: i32, t1: i32): void {
-  const H = R.H, O = R.O, B = R.B;
-  for (let s = t0 * B; s < t1 * B; s++) {
-    const logp = row(R.logps, s, O);
-    copy(logp, R.b, O);
-    matVecAdd(logp, R.W, row(R.hs, s, H), O, H);
-    logSoftmax(logp, row(R.ys, s, O), O);
-  }
+  const O = R.O;
+  denseForward(R, R.logps, t0, t1);
+  for (let s = t0 * R.B; s < t1 * R.B; s++) logSoftmax(row(R.logps, s, O), row(R.ys, s, O), O);
 }
 
 /**
@@ -38,53 +36,69 @@ export function logSoftmax(z: usize, p: usize, n: i32): void {
 }
 
 /**
- * The class id of step t of sequence b, or -1 if it is not one of the O classes (the facade never
- * writes such). With outputAt 'last' each sequence has one target, in row b.
+ * The class id of the step in row s (of sequence b), or -1 if it is not one of the O classes (the
+ * facade never writes such). With outputAt 'last' each sequence has one target, in row b.
  */
 // @ts-ignore: decorator
-@inline function targetAt(R: HeadRecord, t: i32, b: i32): i32 {
-  const c = at(R.targets, R.last ? b : t * R.B + b);
+@inline function targetAt(R: HeadRecord, s: i32, b: i32): i32 {
+  const c = at(R.targets, R.last ? b : s);
   return c >= 0 && c < <f64>R.O ? <i32>c : -1;
 }
 
 /**
- * Cross-entropy over steps 0 .. T-1 (only step T-1 with outputAt 'last'): sum_t -log y_t[target_t];
- * NaN for an id out of range.
+ * Cross-entropy over steps 0 .. T-1 of each sequence's steps (only its last with outputAt
+ * 'last'): sum -log y_t[target_t]; NaN for an id out of range.
  */
 export function softmaxLoss(R: HeadRecord, T: i32): f64 {
-  const B = R.B;
+  const B = R.B, O = R.O;
   let sum = 0.0;
-  for (let t = R.last ? T - 1 : 0; t < T; t++) {
+  if (R.last) {
     for (let b = 0; b < B; b++) {
-      const target = targetAt(R, t, b);
+      const s = lastRow(R, b, T);
+      if (s < 0) continue;
+      const target = targetAt(R, s, b);
       if (target < 0) return NaN;
-      sum -= at(row(R.logps, t * B + b, R.O), target);
+      sum -= at(row(R.logps, s, O), target);
+    }
+    return sum;
+  }
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++) {
+      if (t >= laneSteps(R, b, T)) continue;
+      const s = t * B + b;
+      const target = targetAt(R, s, b);
+      if (target < 0) return NaN;
+      sum -= at(row(R.logps, s, O), target);
     }
   }
   return sum;
 }
 
-/**
- * Steps T-1 .. 0: adds the gradients of W and b and writes the gradient with respect to each
- * step's state into dhs, for the top layer's backward pass. With outputAt 'last' only step T-1
- * has a loss: the other steps' dhs are zeros.
- */
+/** dy = y - onehot(target) at the step in row s (of sequence b). */
+// @ts-ignore: decorator
+@inline function lossGradient(R: HeadRecord, s: i32, b: i32): void {
+  const dy = row(R.dy, s, R.O);
+  copy(dy, row(R.ys, s, R.O), R.O);
+  const target = targetAt(R, s, b);
+  if (target >= 0) put(dy, target, at(dy, target) - 1);
+}
+
+/** Backpropagation of the loss of steps 0 .. T-1 through the head (see denseBackward). */
 export function softmaxBackward(R: HeadRecord, T: i32): void {
-  const H = R.H, O = R.O, B = R.B;
-  const first = R.last ? T - 1 : 0;
-  if (first > 0) zero(R.dhs, first * B * H);
-  for (let t = T - 1; t >= first; t--) {
+  const B = R.B;
+  if (R.last) {
     for (let b = 0; b < B; b++) {
-      const s = t * B + b;
-      const dy = row(R.dy, b, O);
-      copy(dy, row(R.ys, s, O), O);
-      const target = targetAt(R, t, b);
-      if (target >= 0) put(dy, target, at(dy, target) - 1); // d loss / d logits = y - onehot(target)
-      outerAdd(R.dW, dy, row(R.hs, s, H), O, H);
-      addTo(R.db, dy, O);
-      const dh = row(R.dhs, s, H);
-      zero(dh, H);
-      matTVecAdd(dh, R.W, dy, O, H); // dh = W^T dy
+      const s = lastRow(R, b, T);
+      if (s >= 0) lossGradient(R, s, b);
+    }
+  } else {
+    for (let t = 0; t < T; t++) {
+      for (let b = 0; b < B; b++) {
+        const s = t * B + b;
+        if (t < laneSteps(R, b, T)) lossGradient(R, s, b);
+        else zero(row(R.dy, s, R.O), R.O);
+      }
     }
   }
+  denseBackward(R, T);
 }

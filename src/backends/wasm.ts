@@ -113,7 +113,10 @@ export class WasmBackend implements Backend {
     }
     this.build = build;
     this.plan = plan(spec, capacity);
-    this.core = pools[build].pop() ?? instantiateSync<CoreExports>(module, {}).exports;
+    // The instance's own exports: the loader's wrappers of them take rest arguments, an array
+    // allocated per call where the engine does not optimise it away, and kernels take no
+    // optional arguments (which is all the wrappers are for).
+    this.core = pools[build].pop() ?? (instantiateSync<CoreExports>(module, {}).instance.exports as unknown as CoreExports);
     let at = align(this.core.heapBase());
     this.addresses = this.plan.recordKinds.map((kind) => {
       const address = at;
@@ -170,6 +173,13 @@ export class WasmBackend implements Backend {
     const to = plan(from.spec, capacity, from.batch);
     this.data = this.map(to);
     relocate(this.data, from, to);
+    this.plan = to;
+  }
+
+  layOut(batch: number, capacity: number): void {
+    const to = plan(this.plan.spec, capacity, batch);
+    this.data = this.map(to);
+    this.data.fill(0, to.fixedSize);
     this.plan = to;
   }
 

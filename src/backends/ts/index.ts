@@ -55,6 +55,14 @@ export class TsBackend implements Backend {
     this.plan = to;
   }
 
+  layOut(batch: number, capacity: number): void {
+    const to = plan(this.plan.spec, capacity, batch);
+    const data = new Float64Array(to.size);
+    data.set(this.data.subarray(0, to.fixedSize));
+    this.data = data;
+    this.plan = to;
+  }
+
   call(kernel: KernelName, record: number, a = 0, b = 0): number {
     return KERNELS[kernel](this.data, this.plan.records[record] as never, a, b);
   }

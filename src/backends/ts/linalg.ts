@@ -74,3 +74,34 @@ export function addColumn(m: Float64Array, out: number, W: number, c: number, ro
 export function addToColumn(m: Float64Array, A: number, u: number, c: number, rows: number, cols: number): void {
   for (let i = 0; i < rows; i++) m[A + i * cols + c] += m[u + i];
 }
+
+// Products over a batch: the matrix forms of matVecAdd, matTVecAdd and outerAdd, each element
+// computed with exactly the additions of those kernels. Row strides (lda, ldw, ldx, ldo, in
+// elements) let a product read or write a block of columns of a wider matrix.
+
+/** out += A W^T, where A is M x K, W is N x K and out is M x N: out[m][n] += dot(A[m], W[n]). */
+export function matMulTAdd(m: Float64Array, out: number, A: number, W: number, M: number, N: number, K: number, lda: number, ldw: number, ldo: number): void {
+  for (let r = 0; r < M; r++) {
+    const o = row(out, r, ldo), a = row(A, r, lda);
+    for (let n = 0; n < N; n++) m[o + n] += dot(m, a, row(W, n, ldw), K);
+  }
+}
+
+/** out += A W, where A is M x K, W is K x N and out is M x N: each element adds its products in order of k. */
+export function matMulAdd(m: Float64Array, out: number, A: number, W: number, M: number, N: number, K: number, lda: number, ldw: number, ldo: number): void {
+  for (let r = 0; r < M; r++) {
+    const o = row(out, r, ldo), a = row(A, r, lda);
+    for (let k = 0; k < K; k++) axpy(m, o, row(W, k, ldw), m[a + k], N);
+  }
+}
+
+/**
+ * out += A^T X over the rows s = S-1 .. 0, where A is S x N, X is S x K and out is N x K: each
+ * element adds the S products one at a time from the last row to the first.
+ */
+export function matTMulAdd(m: Float64Array, out: number, A: number, X: number, S: number, N: number, K: number, lda: number, ldx: number, ldo: number): void {
+  for (let s = S - 1; s >= 0; s--) {
+    const a = row(A, s, lda), x = row(X, s, ldx);
+    for (let i = 0; i < N; i++) axpy(m, row(out, i, ldo), x, m[a + i], K);
+  }
+}

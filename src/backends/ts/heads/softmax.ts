@@ -1,18 +1,16 @@
 // The softmax head: logits z = W h + b over the top layer's states, probabilities in ys and their
-// logarithms in logps, cross-entropy against class ids. Mirrors assembly/heads/softmax.ts.
+// logarithms in logps, cross-entropy against class ids, counted over each sequence's steps (its
+// length in lengths). Mirrors assembly/heads/softmax.ts.
 import type { HeadRecord } from '../../../plan.js';
-import { addTo, copy, matTVecAdd, matVecAdd, outerAdd, row, zero } from '../linalg.js';
+import { copy, row, zero } from '../linalg.js';
 import { exp, log } from '../mathf.js';
+import { denseBackward, denseForward, lastRow, laneSteps } from './dense.js';
 
 /** Steps t0 .. t1-1. */
 export function softmaxForward(m: Float64Array, R: HeadRecord, t0: number, t1: number): number {
-  const { H, O, B } = R;
-  for (let s = t0 * B; s < t1 * B; s++) {
-    const logp = row(R.logps, s, O);
-    copy(m, logp, R.b, O);
-    matVecAdd(m, logp, R.W, row(R.hs, s, H), O, H);
-    logSoftmax(m, logp, row(R.ys, s, O), O);
-  }
+  const { O } = R;
+  denseForward(m, R, R.logps, t0, t1);
+  for (let s = t0 * R.B; s < t1 * R.B; s++) logSoftmax(m, row(R.logps, s, O), row(R.ys, s, O), O);
   return 0;
 }
 
@@ -39,53 +37,68 @@ export function logSoftmax(m: Float64Array, z: number, p: number, n: number): vo
 }
 
 /**
- * The class id of step t of sequence b, or -1 if it is not one of the O classes (the facade never
- * writes such). With outputAt 'last' each sequence has one target, in row b.
+ * The class id of the step in row s (of sequence b), or -1 if it is not one of the O classes (the
+ * facade never writes such). With outputAt 'last' each sequence has one target, in row b.
  */
-function targetAt(m: Float64Array, R: HeadRecord, t: number, b: number): number {
-  const c = m[R.targets + (R.last ? b : t * R.B + b)];
+function targetAt(m: Float64Array, R: HeadRecord, s: number, b: number): number {
+  const c = m[R.targets + (R.last ? b : s)];
   return c >= 0 && c < R.O ? Math.trunc(c) : -1;
 }
 
 /**
- * Cross-entropy over steps 0 .. T-1 (only step T-1 with outputAt 'last'): sum_t -log y_t[target_t];
- * NaN for an id out of range.
+ * Cross-entropy over steps 0 .. T-1 of each sequence's steps (only its last with outputAt
+ * 'last'): sum -log y_t[target_t]; NaN for an id out of range.
  */
 export function softmaxLoss(m: Float64Array, R: HeadRecord, T: number): number {
-  const { B } = R;
+  const { B, O } = R;
   let sum = 0;
-  for (let t = R.last ? T - 1 : 0; t < T; t++) {
+  if (R.last) {
     for (let b = 0; b < B; b++) {
-      const target = targetAt(m, R, t, b);
+      const s = lastRow(m, R, b, T);
+      if (s < 0) continue;
+      const target = targetAt(m, R, s, b);
       if (target < 0) return NaN;
-      sum -= m[row(R.logps, t * B + b, R.O) + target];
+      sum -= m[row(R.logps, s, O) + target];
+    }
+    return sum;
+  }
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++) {
+      if (t >= laneSteps(m, R, b, T)) continue;
+      const s = t * B + b;
+      const target = targetAt(m, R, s, b);
+      if (target < 0) return NaN;
+      sum -= m[row(R.logps, s, O) + target];
     }
   }
   return sum;
 }
 
-/**
- * Steps T-1 .. 0: adds the gradients of W and b and writes the gradient with respect to each
- * step's state into dhs, for the top layer's backward pass. With outputAt 'last' only step T-1
- * has a loss: the other steps' dhs are zeros.
- */
+/** dy = y - onehot(target) at the step in row s (of sequence b). */
+function lossGradient(m: Float64Array, R: HeadRecord, s: number, b: number): void {
+  const dy = row(R.dy, s, R.O);
+  copy(m, dy, row(R.ys, s, R.O), R.O);
+  const target = targetAt(m, R, s, b);
+  if (target >= 0) m[dy + target] -= 1;
+}
+
+/** Backpropagation of the loss of steps 0 .. T-1 through the head (see denseBackward). */
 export function softmaxBackward(m: Float64Array, R: HeadRecord, T: number): number {
-  const { H, O, B } = R;
-  const first = R.last ? T - 1 : 0;
-  if (first > 0) zero(m, R.dhs, first * B * H);
-  for (let t = T - 1; t >= first; t--) {
+  const { B } = R;
+  if (R.last) {
     for (let b = 0; b < B; b++) {
-      const s = t * B + b;
-      const dy = row(R.dy, b, O);
-      copy(m, dy, row(R.ys, s, O), O);
-      const target = targetAt(m, R, t, b);
-      if (target >= 0) m[dy + target] -= 1; // d loss / d logits = y - onehot(target)
-      outerAdd(m, R.dW, dy, row(R.hs, s, H), O, H);
-      addTo(m, R.db, dy, O);
-      const dh = row(R.dhs, s, H);
-      zero(m, dh, H);
-      matTVecAdd(m, dh, R.W, dy, O, H); // dh = W^T dy
+      const s = lastRow(m, R, b, T);
+      if (s >= 0) lossGradient(m, R, s, b);
+    }
+  } else {
+    for (let t = 0; t < T; t++) {
+      for (let b = 0; b < B; b++) {
+        const s = t * B + b;
+        if (t < laneSteps(m, R, b, T)) lossGradient(m, R, s, b);
+        else zero(m, row(R.dy, s, R.O), R.O);
+      }
     }
   }
+  denseBackward(m, R, T);
   return 0;
 }
