@@ -135,7 +135,7 @@ function peaks(): { registers: number; l1: number } {
   // many calls, not one long one.
   const calls = 50;
   const n = 1e6;
-  const passes = Math.round((32 * n) / (2 * length));
+  const passes = Math.round((32 * n) / (4 * length));
   const rate = (run: (seed: number) => number, flops: number): number => {
     const start = process.hrtime.bigint();
     let sum = 0;
@@ -151,7 +151,7 @@ function peaks(): { registers: number; l1: number } {
   const l1: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     registers.push(rate((seed) => exports.registers(n, seed), 32 * n));
-    l1.push(rate((seed) => exports.loads(passes, seed), 2 * length * passes));
+    l1.push(rate((seed) => exports.loads(passes, seed), 4 * length * passes));
   }
   return { registers: median(registers), l1: median(l1) };
 }
@@ -195,12 +195,12 @@ async function main(): Promise<void> {
 
   console.log(environment());
   if (torch === undefined) {
-    console.log(`no PyTorch (${(hello as { error: string }).error}): install it with \`${INSTALL}\`, for ${PYTHON}; the PyTorch columns are left out`);
+    console.log(`no PyTorch (${(hello as { error: string }).error}): install it with \`${INSTALL}\` (for /usr/bin/python3), or set TORCH_PYTHON to a Python that has it; the PyTorch columns are left out`);
   } else {
     console.log(`torch ${torch.torch} (Python ${torch.python}, ${torch.executable}), ${torch.threads} thread, ${torch.interopThreads} inter-op thread, ${Object.entries(torch.env).map(([k, v]) => `${k}=${v}`).join(' ')}`);
     console.log(blasLine(torch));
   }
-  console.log(`f64x2 mul+add peak on this machine: ${registers.toFixed(2)} GFLOP/s (8 accumulators in registers); ${l1.toFixed(2)} GFLOP/s with both operands loaded from L1`);
+  console.log(`f64x2 mul+add peak on this machine: ${registers.toFixed(2)} GFLOP/s (8 accumulators in registers); ${l1.toFixed(2)} GFLOP/s as the matrix-vector kernel, from L1`);
   console.log(`median of ${ROUNDS} interleaved rounds; ratios are speeds: 1.50x means rnn-wasm (wasm SIMD) is 1.5 times as fast as that PyTorch column\n`);
 
   await characterTable(peer, torch !== undefined, registers, l1);
