@@ -3,9 +3,9 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  // assembly/ is AssemblyScript (decorators on functions are not TypeScript): asc and
-  // assembly/tsconfig.json check it.
-  { ignores: ['build/', 'dist/', 'node_modules/', 'assembly/', 'coverage/', 'test-results/', 'bench/peers/build/'] },
+  // assembly/ and bench/peak/ are AssemblyScript (decorators on functions are not TypeScript): asc
+  // and their tsconfig.json check them.
+  { ignores: ['build/', 'dist/', 'node_modules/', 'assembly/', 'bench/peak/', 'coverage/', 'test-results/', 'bench/peers/build/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   // Scripts, benchmarks and tests run in Node; the library itself must also run in browsers.
