@@ -117,7 +117,8 @@ export interface TextDataset<K extends 'dense' | 'index' = 'dense'> {
   /**
    * Consecutive chunks of at most seqLength characters: xs[t] is character t (its one-hot vector,
    * or its id) and targets[t] the class of the character after it. Ready for `fit` (with
-   * `carryState` to read the text as one stream).
+   * `carryState` to read the text as one stream; with `streams: B`, in the order in which fit
+   * with `batchSize: B` and `carryState` reads it as B streams side by side).
    */
   sequences: { xs: K extends 'index' ? number[] : Float64Array[]; targets: number[] }[];
 }
@@ -137,15 +138,17 @@ const MAX_ONE_HOT = 1 << 27;
  * text.decode(text.encode('hello')); // 'hello'
  * text.sequences[0].targets; // classes of 'ello'
  * textDataset('hello world', 4, { input: 'index' }).sequences[0].xs; // ids of 'hell'
+ * textDataset('hello world, hello wasm', 4, { input: 'index', streams: 2 }).sequences[1].xs; // ids of ' hel', where the second stream starts
  */
 export function textDataset(text: string, seqLength: number): TextDataset;
-export function textDataset(text: string, seqLength: number, options: { input: 'index' }): TextDataset<'index'>;
-export function textDataset(text: string, seqLength: number, options?: { input?: 'dense' | 'index' }): TextDataset | TextDataset<'index'>;
-export function textDataset(text: string, seqLength: number, options?: { input?: 'dense' | 'index' }): TextDataset | TextDataset<'index'> {
+export function textDataset(text: string, seqLength: number, options: { input: 'index'; streams?: number }): TextDataset<'index'>;
+export function textDataset(text: string, seqLength: number, options?: TextOptions): TextDataset | TextDataset<'index'>;
+export function textDataset(text: string, seqLength: number, options?: TextOptions): TextDataset | TextDataset<'index'> {
   const where = 'textDataset';
   if (typeof text !== 'string') throw new TypeError(`${where}: text must be a string, got ${show(text)}`);
   checkInteger(where, 'seqLength', seqLength, 1, MAX_LENGTH);
-  const { input = 'dense' } = checkOptionKeys(where, options, ['input']) as { input?: unknown };
+  const { input = 'dense', streams = 1 } = checkOptionKeys(where, options, ['input', 'streams']) as { input?: unknown; streams?: unknown };
+  checkInteger(where, 'options.streams', streams, 1, MAX_LENGTH);
   if (input !== 'dense' && input !== 'index') throw new TypeError(`${where}: options.input must be 'dense' or 'index', got ${show(input)}`);
   if (text.length > 2 * MAX_TEXT) throw new RangeError(`${where}: text must have at most ${MAX_TEXT} characters, got ${text.length} UTF-16 units`);
   const chars = Array.from(text);
@@ -185,7 +188,34 @@ export function textDataset(text: string, seqLength: number, options?: { input?:
     }
     sequences.push({ xs, targets });
   }
-  return { vocab, encode, decode, sequences } as TextDataset | TextDataset<'index'>;
+  return { vocab, encode, decode, sequences: interleave(where, sequences, streams as number) } as TextDataset | TextDataset<'index'>;
+}
+
+/**
+ * The chunks of one text as `streams` streams, each a stretch of `per` consecutive chunks, in
+ * the order fit's batches of `streams` sequences with carryState take them: sequence j·B + b is
+ * chunk j of stream b. The last chunks that make no full round (fewer than B) are left out.
+ */
+function interleave<S>(where: string, chunks: S[], streams: number): S[] {
+  if (streams === 1) return chunks;
+  const per = Math.floor(chunks.length / streams);
+  if (per === 0) throw new RangeError(`${where}: ${chunks.length} chunks cannot make ${streams} streams; use fewer streams or a shorter seqLength`);
+  const out: S[] = [];
+  for (let j = 0; j < per; j++) for (let b = 0; b < streams; b++) out.push(chunks[b * per + j]);
+  return out;
+}
+
+/**
+ * Options of textDataset: `input` 'dense' (one-hot vectors, the default) or 'index' (ids), and
+ * `streams`, to cut the text into that many streams for fit in batches of as many sequences
+ * with carryState (default 1: the chunks in order, one stream).
+ *
+ * @example
+ * const options: TextOptions = { input: 'index', streams: 16 };
+ */
+export interface TextOptions {
+  input?: 'dense' | 'index';
+  streams?: number;
 }
 
 /**

@@ -11,7 +11,7 @@ export { sigmoid, sigmoidDerivative, softmax, softmaxNaive } from './functions.j
 export { constantDataset, identityDataset, periodicDataset, recallDataset, textDataset } from './datasets.js';
 export { Scaler, seriesDataset } from './series.js';
 export type { SeriesDataset, SeriesOptions } from './series.js';
-export type { Dataset, RecallDataset, TextDataset } from './datasets.js';
+export type { Dataset, RecallDataset, TextDataset, TextOptions } from './datasets.js';
 export type { Seed } from './random.js';
 export { MODEL_FORMAT, MODEL_VERSION } from './model-file.js';
 export type { ModelFile, ModelFileModel, ModelFileOptimizer, ModelFileOptions, ModelFileV1, ModelFileV2, StoredNumber } from './model-file.js';

@@ -88,12 +88,16 @@ export class Model {
    * Writes the examples order[start .. end) as the sequences of a batch (at most `plan.batch` of
    * them; the block must hold the longest one's steps), each from a zero state: their inputs and
    * targets, zeros past each one's end, and their lengths, which the head counts its loss over.
-   * The places of a batch with fewer sequences hold sequences of no steps. Returns the steps to
-   * run: the longest sequence's.
+   * The places of a batch with fewer sequences hold sequences of no steps. With `carry`, each
+   * sequence starts from the state that the one before it in its place of the batch ended in
+   * (the batches' sequences are chunks of B streams). Returns the steps to run: the longest
+   * sequence's.
    */
-  writeBatch(examples: Examples, order: readonly number[], start: number, end: number): number {
+  writeBatch(examples: Examples, order: readonly number[], start: number, end: number, carry = false): number {
     const { data, plan: p } = this;
     const B = p.batch, w = p.inputWidth, tw = p.targetWidth;
+    if (carry) this.#carryLanes();
+    else this.startFrom();
     let T = 0;
     for (let k = start; k < end; k++) T = Math.max(T, examples.lengths[order[k]]);
     for (let b = 0; b < B; b++) {
@@ -114,8 +118,20 @@ export class Model {
         else data.fill(0, to, to + tw);
       }
     }
-    this.startFrom();
+    this.steps = 0;
     return T;
+  }
+
+  /** Moves each sequence of the last batch's final state (at its own length) to its initial state. */
+  #carryLanes(): void {
+    const { data, plan: p } = this;
+    const B = p.batch, H = this.spec.hiddenSize;
+    for (const region of p.stateRegions) {
+      for (let b = 0; b < B; b++) {
+        const from = region + (data[p.lengths + b] * B + b) * H, to = region + b * H;
+        data.copyWithin(to, from, from + H);
+      }
+    }
   }
 
   /** Starts the next sequence from the state the last one ended in (chunks of one stream). */

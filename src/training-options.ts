@@ -322,8 +322,8 @@ export function checkFitOptions(where: string, options: unknown): FitPlan {
     return o[key] as boolean;
   };
   const shuffle = flag('shuffle'), carryState = flag('carryState');
-  if (carryState && (shuffle || batchSize !== 1)) {
-    throw new RangeError(`${where}: options.carryState needs batchSize 1 and shuffle false, got batchSize ${batchSize} and shuffle ${shuffle}`);
+  if (carryState && shuffle) {
+    throw new RangeError(`${where}: options.carryState needs shuffle false: its sequences are chunks of streams, in order`);
   }
   const schedule = checkSchedule(where, o);
   const validation = checkValidation(where, o.validation);

@@ -129,7 +129,7 @@ function shuffle(order: number[], random: () => number): void {
  * softmax output the fraction of their targets whose most probable class is the target.
  */
 export function evaluate(model: Model, examples: Examples, carryState: boolean): { loss: number; accuracy: number } {
-  if (model.plan.batch > 1) return evaluateBatches(model, examples);
+  if (model.plan.batch > 1) return evaluateBatches(model, examples, carryState);
   const n = examples.lengths.length;
   const classes = headPart(model.spec.output).targetWidth === 'one';
   let sum = 0, right = 0, count = 0;
@@ -150,15 +150,18 @@ export function evaluate(model: Model, examples: Examples, carryState: boolean):
   return { loss: sum / n, accuracy: classes ? right / count : NaN };
 }
 
-/** `evaluate` in batches of the block's `plan.batch` sequences advancing together. */
-function evaluateBatches(model: Model, examples: Examples): { loss: number; accuracy: number } {
+/**
+ * `evaluate` in batches of the block's `plan.batch` sequences advancing together (with
+ * `carryState`, chunks of as many streams, as fit trains on them).
+ */
+function evaluateBatches(model: Model, examples: Examples, carryState: boolean): { loss: number; accuracy: number } {
   const n = examples.lengths.length, B = model.plan.batch;
   const classes = headPart(model.spec.output).targetWidth === 'one';
   const order = Array.from({ length: n }, (_, k) => k);
   let sum = 0, right = 0, count = 0;
   for (let start = 0; start < n; start += B) {
     const end = Math.min(start + B, n);
-    model.forward(0, model.writeBatch(examples, order, start, end));
+    model.forward(0, model.writeBatch(examples, order, start, end, carryState && start > 0));
     sum += model.loss();
     if (!classes) continue;
     for (let b = 0; b < end - start; b++) {
@@ -263,7 +266,7 @@ export function fitRun(model: Model, examples: Examples, plan: FitPlan, random: 
         const end = Math.min(start + plan.batchSize, n);
         let batchLoss = 0;
         if (batched) {
-          model.forward(0, model.writeBatch(examples, order, start, end));
+          model.forward(0, model.writeBatch(examples, order, start, end, plan.carryState && start > 0));
           batchLoss = model.loss();
           if (!Number.isFinite(batchLoss)) {
             model.rollBack();

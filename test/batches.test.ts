@@ -2,7 +2,7 @@
 // one sequence after another, within rounding; the same bits in every build; padding that never
 // reaches the loss.
 import { describe, expect, it } from 'vitest';
-import { OPTIMIZERS, RNN, type Example, type RNNOptions } from '../src/index.js';
+import { OPTIMIZERS, RNN, textDataset, type Example, type RNNOptions } from '../src/index.js';
 import { readExamples } from '../src/inputs.js';
 import { BACKENDS, bitDifference, create, lcg, type Core } from './helpers.js';
 import { modelOf, type Model } from './internals.js';
@@ -148,5 +148,68 @@ describe('fit in batches', () => {
     expect(() => rnn.fit(data, { epochs: 2, batchSize: 2, onProgress: () => { throw new Error('stop'); } })).toThrow('stop');
     expect(modelOf(rnn).plan.batch).toBe(1);
     expect(rnn.forward(data[0].xs as number[][])).toHaveLength(5);
+  });
+});
+
+describe('fit in batches with carryState: B streams side by side', () => {
+  const TEXT = 'the quick brown fox jumps over the lazy dog, and the dog sleeps on. '.repeat(3);
+
+  it('each sequence starts from the state its stream ended in: the losses of one stream at a time', async () => {
+    const text = textDataset(TEXT, 7, { input: 'index', streams: 4 });
+    const V = text.vocab.length;
+    const rnn = await RNN.create(V, 8, V, { seed: 2, input: 'index', cell: 'lstm' });
+    const model = modelOf(rnn);
+    const e = readExamples('test', text.sequences, model.spec);
+    const order = e.lengths.map((_, k) => k);
+    // Batched: the first two batches, the second carrying on from the first.
+    model.layOut('test', 4, 7);
+    model.forward(0, model.writeBatch(e, order, 0, 4));
+    const first = model.loss();
+    model.forward(0, model.writeBatch(e, order, 4, 8, true));
+    const second = model.loss();
+    // One stream at a time: chunk 0 of stream b, then chunk 1 from where it ended.
+    model.layOut('test', 1, 7);
+    let one = 0, two = 0;
+    for (let b = 0; b < 4; b++) {
+      for (const [k, add] of [[b, (l: number) => (one += l)], [4 + b, (l: number) => (two += l)]] as const) {
+        if (k === b) model.startFrom();
+        else model.carryState();
+        model.writeInputs(e.xs, 0, e.starts[k], e.lengths[k]);
+        model.writeTargets(e.targets, e.targetStarts[k], e.lengths[k]);
+        model.forward(0, e.lengths[k]);
+        add(model.loss());
+      }
+    }
+    expect(Math.abs(first - one) / one).toBeLessThan(1e-12);
+    expect(Math.abs(second - two) / two).toBeLessThan(1e-12);
+    // And carrying matters: from zero states the second batch's loss is another.
+    model.layOut('test', 4, 7);
+    model.forward(0, model.writeBatch(e, order, 4, 8));
+    expect(Math.abs(model.loss() - two) / two).toBeGreaterThan(1e-6);
+  });
+
+  it('every build gives the same bits; the streams are the text cut into B stretches', async () => {
+    const text = textDataset(TEXT, 5, { input: 'index', streams: 3 });
+    const chunks = textDataset(TEXT, 5, { input: 'index' }).sequences;
+    const per = Math.floor(chunks.length / 3);
+    expect(text.sequences).toHaveLength(3 * per);
+    expect(text.sequences[3 * 2 + 1]).toEqual(chunks[per + 2]); // chunk 2 of stream 1
+    const results: Float64Array[] = [];
+    for (const core of BACKENDS) {
+      const V = text.vocab.length;
+      const rnn = await create(core, V, 6, V, { seed: 1, input: 'index', cell: 'gru' });
+      const result = rnn.fit(text.sequences, { epochs: 3, batchSize: 3, carryState: true, optimizer: 'adam', learningRate: 0.01 });
+      expect(result.losses[2]).toBeLessThan(result.losses[0]);
+      results.push(state(rnn));
+    }
+    for (let k = 1; k < BACKENDS.length; k++) expect(bitDifference(results[k], results[0]), BACKENDS[k]).toBeUndefined();
+  });
+
+  it('textDataset refuses more streams than chunks, and carryState refuses shuffling', async () => {
+    expect(() => textDataset('hello world', 4, { streams: 4 })).toThrow(/3 chunks cannot make 4 streams/);
+    expect(() => textDataset('hello world', 4, { streams: 0 })).toThrow(RangeError);
+    const text = textDataset(TEXT, 5, { input: 'index', streams: 2 });
+    const rnn = await RNN.create(text.vocab.length, 4, text.vocab.length, { input: 'index' });
+    expect(() => rnn.fit(text.sequences, { epochs: 1, batchSize: 2, carryState: true, shuffle: true })).toThrow(/carryState needs shuffle false/);
   });
 });
