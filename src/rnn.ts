@@ -13,6 +13,7 @@ import { headPart } from './parts.js';
 import { checkLoadOptions, decodeModel, encodeModel, loadModel, type ModelFile, type ModelFileOptions } from './model-file.js';
 import { plainOptimizer, type OptimizerName } from './optimizers.js';
 import { checkBlockSize, MIN_CAPACITY, type PlacedTensor } from './plan.js';
+import { checkONNXOptions, modelToONNX, type ONNXOptions } from './onnx.js';
 import { modelFromSafetensors, modelToSafetensors } from './pytorch.js';
 import { makeRandom, type Seed } from './random.js';
 import {
@@ -280,6 +281,24 @@ export class RNN {
   toSafetensors(): Uint8Array {
     this.#assertLive('RNN.toSafetensors');
     return modelToSafetensors(this.#model);
+  }
+
+  /**
+   * The model as an ONNX model (opset 14), to run in ONNX Runtime or any ONNX engine: the
+   * recurrent layers as ONNX's RNN, LSTM or GRU operators, stacked in order, and the output layer
+   * as MatMul and Add, with a Softmax for a softmax output. The graph's input `x` is [T, N, I]
+   * (T steps of N sequences; an index model takes int64 ids [T, N]); its output `y` is [T, N, O],
+   * or [N, O] with outputAt 'last'. Every sequence starts from a zero state. Tensors are float32
+   * (ONNX Runtime's recurrent kernels take no other type).
+   *
+   * @example
+   * writeFileSync('model.onnx', rnn.toONNX());
+   */
+  toONNX(options?: ONNXOptions): Uint8Array {
+    const where = 'RNN.toONNX';
+    this.#assertLive(where);
+    const dtype = checkONNXOptions(where, this.#spec, options);
+    return modelToONNX(this.#spec, this.getTensors(), dtype);
   }
 
   /**
