@@ -1,5 +1,7 @@
-// The part of ONNX's schema that an exported model uses, as a protobufjs JSON description, so
-// that protobufjs does the wire encoding. Field names and numbers follow onnx/onnx.proto (IR
+// The part of ONNX's schema that an exported model uses, as a description that drives
+// protobufjs's Writer, which does the wire encoding (protobufjs's reflection would compile
+// encoders with Function, which a page's Content-Security-Policy may forbid, and would add
+// 100 kB to the browser bundle). Field names and numbers follow onnx/onnx.proto (IR
 // version 7 and later, unchanged since): only the messages and fields written here are listed,
 // and a reader skips nothing it needs, since every other field is optional.
 //
@@ -14,7 +16,7 @@
 //   ValueInfoProto      name 1, type 2, doc_string 3
 //   TypeProto           tensor_type 1; TypeProto.Tensor elem_type 1, shape 2
 //   TensorShapeProto    dim 1; TensorShapeProto.Dimension dim_value 1, dim_param 2
-import protobuf from 'protobufjs/light.js';
+import protobuf from 'protobufjs/minimal.js';
 
 /** TensorProto.DataType values used here. */
 export const DATA_TYPE = { FLOAT: 1, INT64: 7, DOUBLE: 11 } as const;
@@ -22,83 +24,93 @@ export const DATA_TYPE = { FLOAT: 1, INT64: 7, DOUBLE: 11 } as const;
 /** AttributeProto.AttributeType values used here. */
 export const ATTRIBUTE_TYPE = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7 } as const;
 
-const field = (type: string, id: number, rule?: 'repeated'): { type: string; id: number; rule?: string } =>
-  (rule === undefined ? { type, id } : { type, id, rule });
+type Scalar = 'string' | 'bytes' | 'int32' | 'int64' | 'float';
+/** A field: its number, its type (a scalar or the name of a message of SCHEMA), and whether it repeats. */
+type Field = readonly [id: number, type: string, rule?: 'repeated'];
 
 const SCHEMA = {
-  nested: {
-    onnx: {
-      nested: {
-        ModelProto: {
-          fields: {
-            ir_version: field('int64', 1),
-            producer_name: field('string', 2),
-            producer_version: field('string', 3),
-            doc_string: field('string', 6),
-            graph: field('GraphProto', 7),
-            opset_import: field('OperatorSetIdProto', 8, 'repeated'),
-            metadata_props: field('StringStringEntryProto', 14, 'repeated'),
-          },
-        },
-        OperatorSetIdProto: { fields: { domain: field('string', 1), version: field('int64', 2) } },
-        StringStringEntryProto: { fields: { key: field('string', 1), value: field('string', 2) } },
-        GraphProto: {
-          fields: {
-            node: field('NodeProto', 1, 'repeated'),
-            name: field('string', 2),
-            initializer: field('TensorProto', 5, 'repeated'),
-            doc_string: field('string', 10),
-            input: field('ValueInfoProto', 11, 'repeated'),
-            output: field('ValueInfoProto', 12, 'repeated'),
-          },
-        },
-        NodeProto: {
-          fields: {
-            input: field('string', 1, 'repeated'),
-            output: field('string', 2, 'repeated'),
-            name: field('string', 3),
-            op_type: field('string', 4),
-            attribute: field('AttributeProto', 5, 'repeated'),
-            domain: field('string', 7),
-          },
-        },
-        AttributeProto: {
-          fields: {
-            name: field('string', 1),
-            f: field('float', 2),
-            i: field('int64', 3),
-            s: field('bytes', 4),
-            floats: field('float', 7, 'repeated'),
-            ints: field('int64', 8, 'repeated'),
-            type: field('int32', 20),
-          },
-        },
-        TensorProto: {
-          fields: {
-            dims: field('int64', 1, 'repeated'),
-            data_type: field('int32', 2),
-            name: field('string', 8),
-            raw_data: field('bytes', 9),
-          },
-        },
-        ValueInfoProto: { fields: { name: field('string', 1), type: field('TypeProto', 2), doc_string: field('string', 3) } },
-        TypeProto: {
-          fields: { tensor_type: field('TypeProto.Tensor', 1) },
-          nested: { Tensor: { fields: { elem_type: field('int32', 1), shape: field('TensorShapeProto', 2) } } },
-        },
-        TensorShapeProto: {
-          fields: { dim: field('TensorShapeProto.Dimension', 1, 'repeated') },
-          nested: { Dimension: { fields: { dim_value: field('int64', 1), dim_param: field('string', 2) } } },
-        },
-      },
-    },
+  ModelProto: {
+    ir_version: [1, 'int64'],
+    producer_name: [2, 'string'],
+    producer_version: [3, 'string'],
+    doc_string: [6, 'string'],
+    graph: [7, 'GraphProto'],
+    opset_import: [8, 'OperatorSetIdProto', 'repeated'],
+    metadata_props: [14, 'StringStringEntryProto', 'repeated'],
   },
-};
+  OperatorSetIdProto: { domain: [1, 'string'], version: [2, 'int64'] },
+  StringStringEntryProto: { key: [1, 'string'], value: [2, 'string'] },
+  GraphProto: {
+    node: [1, 'NodeProto', 'repeated'],
+    name: [2, 'string'],
+    initializer: [5, 'TensorProto', 'repeated'],
+    doc_string: [10, 'string'],
+    input: [11, 'ValueInfoProto', 'repeated'],
+    output: [12, 'ValueInfoProto', 'repeated'],
+  },
+  NodeProto: {
+    input: [1, 'string', 'repeated'],
+    output: [2, 'string', 'repeated'],
+    name: [3, 'string'],
+    op_type: [4, 'string'],
+    attribute: [5, 'AttributeProto', 'repeated'],
+    domain: [7, 'string'],
+  },
+  AttributeProto: {
+    name: [1, 'string'],
+    f: [2, 'float'],
+    i: [3, 'int64'],
+    s: [4, 'bytes'],
+    floats: [7, 'float', 'repeated'],
+    ints: [8, 'int64', 'repeated'],
+    type: [20, 'int32'],
+  },
+  TensorProto: { dims: [1, 'int64', 'repeated'], data_type: [2, 'int32'], name: [8, 'string'], raw_data: [9, 'bytes'] },
+  ValueInfoProto: { name: [1, 'string'], type: [2, 'TypeProto'], doc_string: [3, 'string'] },
+  TypeProto: { tensor_type: [1, 'TypeProto.Tensor'] },
+  'TypeProto.Tensor': { elem_type: [1, 'int32'], shape: [2, 'TensorShapeProto'] },
+  TensorShapeProto: { dim: [1, 'TensorShapeProto.Dimension', 'repeated'] },
+  'TensorShapeProto.Dimension': { dim_value: [1, 'int64'], dim_param: [2, 'string'] },
+} as const satisfies Record<string, Record<string, Field>>;
 
-let modelProto: protobuf.Type | undefined;
+export type MessageName = keyof typeof SCHEMA;
 
-/** onnx.ModelProto, built from the description on first use. */
-export function onnxModelProto(): protobuf.Type {
-  modelProto ??= protobuf.Root.fromJSON(SCHEMA).lookupType('onnx.ModelProto');
-  return modelProto;
+/** Protobuf wire types: 0 varint, 2 length-delimited, 5 32-bit. */
+const WIRE: Record<Scalar, number> = { int32: 0, int64: 0, string: 2, bytes: 2, float: 5 };
+
+function writeValue(writer: protobuf.Writer, type: string, value: unknown): void {
+  switch (type) {
+    case 'string': writer.string(value as string); break;
+    case 'bytes': writer.bytes(value as Uint8Array); break;
+    case 'int32': writer.int32(value as number); break;
+    case 'int64': writer.int64(value as number); break;
+    case 'float': writer.float(value as number); break;
+    default: writeMessage(writer.fork(), type as MessageName, value as Record<string, unknown>).ldelim();
+  }
+}
+
+/**
+ * Writes a message's fields in field-number order (as protobuf's own serialisers do); absent
+ * (undefined) fields are left out, repeated ones are written one element at a time, which is how
+ * onnx.proto (proto2, no packed option) encodes them.
+ */
+function writeMessage(writer: protobuf.Writer, name: MessageName, message: Record<string, unknown>): protobuf.Writer {
+  const fields = Object.entries(SCHEMA[name] as Record<string, Field>).sort((a, b) => a[1][0] - b[1][0]);
+  for (const [key, [id, type, rule]] of fields) {
+    const value = message[key];
+    if (value === undefined) continue;
+    const wire = type in WIRE ? WIRE[type as Scalar] : 2;
+    for (const item of rule === 'repeated' ? (value as unknown[]) : [value]) {
+      writeValue(writer.uint32((id << 3) | wire), type, item);
+    }
+  }
+  return writer;
+}
+
+/**
+ * The protobuf encoding of an onnx message, given as a plain object keyed by onnx.proto's field
+ * names. protobufjs's Writer does the wire format (varints, zigzag-free int64s, UTF-8, lengths).
+ */
+export function encodeOnnx(name: MessageName, message: Record<string, unknown>): Uint8Array {
+  return writeMessage(new protobuf.Writer(), name, message).finish();
 }

@@ -12,7 +12,7 @@
 // order of the gate blocks differs: LSTM i, o, f, c where torch has i, f, g, o; GRU z, r, h where
 // torch has r, z, n, with linear_before_reset = 1 for torch's r * (W_hn h + b_hn).
 import { show } from './errors.js';
-import { ATTRIBUTE_TYPE, DATA_TYPE, onnxModelProto } from './onnx-proto.js';
+import { ATTRIBUTE_TYPE, DATA_TYPE, encodeOnnx } from './onnx-proto.js';
 import { cellPart } from './parts.js';
 import type { CellName, ModelSpec } from './spec.js';
 
@@ -159,8 +159,7 @@ export function modelToONNX(spec: ModelSpec, tensors: Record<string, Float64Arra
     cell, layers: String(layers), input: spec.input, output: spec.output, outputAt: spec.outputAt,
     inputDim: String(I), hiddenDim: String(H), outputDim: String(O),
   };
-  const proto = onnxModelProto();
-  const model = proto.fromObject({
+  return encodeOnnx('ModelProto', {
     ir_version: IR_VERSION,
     producer_name: 'rnn-wasm',
     opset_import: [{ domain: '', version: ONNX_OPSET }],
@@ -174,7 +173,6 @@ export function modelToONNX(spec: ModelSpec, tensors: Record<string, Float64Arra
       output: [output],
     },
   });
-  return proto.encode(model).finish();
 }
 
 /** The bytes of typed values in little-endian order, whatever the machine's order. */
