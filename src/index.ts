@@ -4,6 +4,8 @@ export type {
   BackendName, Gradients, GradientsLike, Ids, Params, ParamsLike, RNNOptions, Sequence, Targets, TrainResult, Vector, WasmBuild,
 } from './rnn.js';
 export type { CellName, InputKind, OutputAt, OutputKind } from './spec.js';
+export type { ONNXOptions } from './onnx.js';
+export type { TorchNames } from './pytorch.js';
 export type { EarlyStopping, Example, FitOptions, LearningRateSchedule, Progress, TrainOptions, Validation } from './training-options.js';
 export { DEFAULT_LEARNING_RATES, OPTIMIZERS } from './optimizers.js';
 export type { OptimizerName } from './optimizers.js';

@@ -13,7 +13,8 @@ import { headPart } from './parts.js';
 import { checkLoadOptions, decodeModel, encodeModel, loadModel, type ModelFile, type ModelFileOptions } from './model-file.js';
 import { plainOptimizer, type OptimizerName } from './optimizers.js';
 import { checkBlockSize, MIN_CAPACITY, type PlacedTensor } from './plan.js';
-import { modelFromSafetensors, modelToSafetensors } from './pytorch.js';
+import { checkONNXOptions, modelToONNX, type ONNXOptions } from './onnx.js';
+import { checkNames, modelFromSafetensors, modelToSafetensors, type TorchNames } from './pytorch.js';
 import { makeRandom, type Seed } from './random.js';
 import {
   hasNotebookTensors, resolveSpec, SPEC_OPTION_KEYS, type CellName, type InputKind, type ModelSpec, type OutputAt, type OutputKind,
@@ -87,6 +88,18 @@ function checkSpec(where: string, I: unknown, H: unknown, O: unknown, options: u
   const spec = resolveSpec(where, inputDim, hiddenDim, outputDim, (options ?? {}) as RNNOptions);
   checkBlockSize(where, spec, MIN_CAPACITY);
   return spec;
+}
+
+/** The options of toSafetensors and fromSafetensors: an object (or undefined) of known keys. */
+function safetensorsOptions(where: string, options: unknown, keys: readonly string[]): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`${where}: options must be an object, got ${show(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!keys.includes(key)) throw new TypeError(`${where}: unknown option '${key}' (known: ${keys.join(', ')})`);
+  }
+  return options as Record<string, unknown>;
 }
 
 /**
@@ -272,27 +285,54 @@ export class RNN {
    * The parameters as a safetensors file of F64 tensors, named as the state_dict of
    * torch.nn.RNN(I, H, num_layers) as `rnn` followed by torch.nn.Linear(H, O) as `fc` (an Elman
    * layer's bias_hh is zeros: the model has one hidden bias, bias_ih). The file's metadata
-   * records the model's shape.
+   * records the model's shape. `options.names` names the modules otherwise, for a torch module
+   * whose attributes are not `rnn` and `fc`: `{ names: { rnn: 'lstm', fc: 'out' } }` writes
+   * `lstm.weight_ih_l0`, ..., `out.weight`, `out.bias`.
    *
    * @example
    * writeFileSync('model.safetensors', rnn.toSafetensors());
+   * writeFileSync('lstm.safetensors', rnn.toSafetensors({ names: { rnn: 'lstm', fc: 'out' } }));
    */
-  toSafetensors(): Uint8Array {
-    this.#assertLive('RNN.toSafetensors');
-    return modelToSafetensors(this.#model);
+  toSafetensors(options?: { names?: TorchNames }): Uint8Array {
+    const where = 'RNN.toSafetensors';
+    this.#assertLive(where);
+    return modelToSafetensors(this.#model, checkNames(where, safetensorsOptions(where, options, ['names']).names));
+  }
+
+  /**
+   * The model as an ONNX model (opset 14), to run in ONNX Runtime or any ONNX engine: the
+   * recurrent layers as ONNX's RNN, LSTM or GRU operators, stacked in order, and the output layer
+   * as MatMul and Add, with a Softmax for a softmax output. The graph's input `x` is [T, N, I]
+   * (T steps of N sequences; an index model takes int64 ids [T, N]); its output `y` is [T, N, O],
+   * or [N, O] with outputAt 'last'. Every sequence starts from a zero state. Tensors are float32
+   * (ONNX Runtime's recurrent kernels take no other type).
+   *
+   * @example
+   * writeFileSync('model.onnx', rnn.toONNX());
+   */
+  toONNX(options?: ONNXOptions): Uint8Array {
+    const where = 'RNN.toONNX';
+    this.#assertLive(where);
+    const dtype = checkONNXOptions(where, this.#spec, options);
+    return modelToONNX(this.#spec, this.getTensors(), dtype);
   }
 
   /**
    * A model from a safetensors file named as `toSafetensors` writes (F64 or F32); an Elman
-   * layer's bias becomes bias_ih + bias_hh. The optimiser state starts fresh.
+   * layer's bias becomes bias_ih + bias_hh. The optimiser state starts fresh. `options.names`
+   * reads modules named otherwise than `rnn` and `fc` (see toSafetensors). A file is refused, with
+   * a message that says what rnn-wasm expected, when it is of a bidirectional model, one with
+   * bias=False, or one whose metadata says nonlinearity 'relu' or batch_first True.
    *
    * @example
    * const rnn = await RNN.fromSafetensors(readFileSync('model.safetensors'), { backend: 'ts' });
+   * const net = await RNN.fromSafetensors(readFileSync('net.safetensors'), { names: { rnn: 'lstm', fc: 'out' } });
    */
-  static async fromSafetensors(bytes: Uint8Array, options?: { backend?: BackendName }): Promise<RNN> {
+  static async fromSafetensors(bytes: Uint8Array, options?: { backend?: BackendName; names?: TorchNames }): Promise<RNN> {
     const where = 'RNN.fromSafetensors';
-    const backend = checkLoadOptions(where, options);
-    const { spec, tensors } = modelFromSafetensors(where, bytes);
+    const { names, ...load } = safetensorsOptions(where, options, ['backend', 'names']);
+    const backend = checkLoadOptions(where, options === undefined ? undefined : load);
+    const { spec, tensors } = modelFromSafetensors(where, bytes, checkNames(where, names));
     const { inputSize, hiddenSize, outputSize, ...shape } = spec;
     const rnn = await RNN.create(inputSize, hiddenSize, outputSize, { ...shape, backend });
     for (const [name, values] of tensors) rnn.#model.write(rnn.#model.tensor(name) as PlacedTensor, values);

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LEARNING_RATES, identityDataset, periodicDataset, RNN, textDataset, type ModelFile, type ModelFileV2 } from '../src/index.js';
 import { BACKEND_NAMES, paramBits } from './helpers.js';
@@ -251,6 +252,30 @@ describe.each(BACKEND_NAMES)('rnn-wasm train, predict and export on %s', (backen
     const loaded = await RNN.fromSafetensors(readFileSync(at(name('export.safetensors'))), { backend: 'ts' });
     expect(paramBits(loaded)).toBe(await loadBits(name('export.json')));
   });
+
+  it('export --format onnx writes a model that ONNX Runtime runs to the model\'s outputs', async () => {
+    ok('train', '--task', 'periodic', '--cell', 'lstm', '--layers', '2', '--hidden', '4', '--iterations', '5', '--backend', backend, '--out', name('onnx.json'), '--quiet');
+    const out = ok('export', '--model', name('onnx.json'), '--out', name('model.bin'), '--format', 'onnx');
+    expect(out).toBe(`wrote ${name('model.bin')}: ONNX opset 14, 2 LSTM layer(s) of 4 and a softmax output; input x float32 [T, N, 3], output y float32 [T, N, 3]\n`);
+    const rnn = await RNN.fromJSON(readFileSync(at(name('onnx.json')), 'utf8'), { backend: 'ts' });
+    const xs = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]];
+    const session = await ort.InferenceSession.create(readFileSync(at(name('model.bin'))), { logSeverityLevel: 3 });
+    const { y } = await session.run({ x: new ort.Tensor('float32', new Float32Array(xs.flat()), [4, 1, 3]) });
+    const want = rnn.forward(xs).flatMap((p) => Array.from(p));
+    const got = Array.from(y.data as Float32Array);
+    expect(got.length).toBe(want.length);
+    got.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThan(1e-5)); // float32, as test/onnx.test.ts
+  });
+
+  it('export picks ONNX for an .onnx file, safetensors otherwise, and --format safetensors says which torch module', async () => {
+    ok('train', '--task', 'periodic', '--cell', 'gru', '--layers', '2', '--hidden', '4', '--iterations', '5', '--backend', backend, '--out', name('gru.json'), '--quiet');
+    expect(ok('export', '--model', name('gru.json'), '--out', name('gru.onnx'))).toMatch(/: ONNX opset 14, 2 GRU layer\(s\) of 4/);
+    expect(readFileSync(at(name('gru.onnx')))).toEqual(Buffer.from((await RNN.fromJSON(readFileSync(at(name('gru.json')), 'utf8'), { backend: 'ts' })).toONNX()));
+    expect(ok('export', '--model', name('gru.json'), '--out', name('gru.st'), '--format', 'safetensors'))
+      .toMatch(/safetensors, F64, the state_dict of torch.nn.GRU\(3, 4, num_layers=2\) as rnn \+ torch.nn.Linear\(4, 3\) as fc/);
+    const loaded = await RNN.fromSafetensors(readFileSync(at(name('gru.st'))), { backend: 'ts' });
+    expect(paramBits(loaded)).toBe(await loadBits(name('gru.json')));
+  });
 });
 
 describe('rnn-wasm train, interrupted', () => {
@@ -422,6 +447,7 @@ describe('bad arguments: exit 2, one line on stderr, no stack trace', () => {
     ['sample from a character not in the vocabulary', ['sample', '--model', 'text-model.json', '--length', '5', '--start', 'z'], /^rnn-wasm sample: --start must be one character of the model's vocabulary, got "z"$/],
     ['sample at temperature 0', ['sample', '--model', 'text-model.json', '--length', '5', '--temperature', '0'], /^rnn-wasm sample: --temperature must be positive, got "0"$/],
     ['export without --out', ['export', '--model', 'model.json'], /^rnn-wasm export: --out is required/],
+    ['export in an unknown format', ['export', '--model', 'model.json', '--out', 'x.pt', '--format', 'pt'], /^rnn-wasm export: --format must be one of: safetensors, onnx, got "pt"$/],
     ['export of a bad model', ['export', '--model', 'v3.json', '--out', 'x.safetensors'], /^rnn-wasm export: --model v3.json: RNN.fromJSON: model file version 3/],
     ['demo with bad iterations', ['demo', '--iterations', 'many'], /^rnn-wasm demo: --iterations must be an integer/],
     ['demo on an unknown backend', ['demo', '--backend', 'gpu'], /^rnn-wasm demo: --backend must be one of: wasm, ts, got "gpu"$/],

@@ -39,7 +39,7 @@ beforeAll(() => {
   mkdirSync(join(modules, 'rnn-wasm'));
   execFileSync('tar', ['-xzf', join(scratch, tarball), '-C', join(modules, 'rnn-wasm'), '--strip-components=1']);
   // The package's own dependencies, as `npm install` would put them beside it.
-  for (const dep of ['seedrandom', '@assemblyscript/loader']) symlinkSync(join(root, 'node_modules', dep), join(modules, dep), 'dir');
+  for (const dep of ['seedrandom', '@assemblyscript/loader', 'protobufjs', 'long']) symlinkSync(join(root, 'node_modules', dep), join(modules, dep), 'dir');
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
 });
 

@@ -44,11 +44,12 @@ beforeAll(() => {
 });
 
 describe('README examples', () => {
-  it('has runnable examples: the quick example, training, your own data, a character model, forecasting, sequence labels', () => {
+  it('has runnable examples: the quick example, training, your own data, a character model, forecasting, sequence labels, deploying with ONNX Runtime', () => {
     expect(programs.length).toBeGreaterThanOrEqual(7);
     expect(programs.some(({ code }) => code.includes('.forecast('))).toBe(true);
     expect(programs.some(({ code }) => code.includes("outputAt: 'last'"))).toBe(true);
     expect(programs.some(({ code }) => code.includes('fitAsync(data'))).toBe(true);
+    expect(programs.some(({ code }) => code.includes("from 'onnxruntime-web'") && code.includes('.toONNX()'))).toBe(true);
   });
 
   it('type-check against the package as published (strict)', () => {
@@ -74,6 +75,8 @@ describe('README examples', () => {
     if (code.includes('// 40 of 40 right')) expect(run.stdout).toMatch(/^40 of 40 right$/m);
     if (code.includes("console.log('the ca'")) expect(run.stdout).toMatch(/^the cat sat on the mat/m);
     if (code.includes('// held-out accuracy 0.98')) expect(run.stdout).toMatch(/^held-out accuracy 0.98$/m);
+    if (code.includes("'ONNX Runtime predicts as rnn-wasm'")) expect(run.stdout).toMatch(/^ONNX Runtime predicts as rnn-wasm$/m);
+    if (code.includes('// true: the next character after each one')) expect(run.stdout).toMatch(/^true$/m);
     const errors = /^forecast error ([\d.]+), last value repeated ([\d.]+)$/m.exec(run.stdout);
     if (code.includes('forecast error')) expect(Number(errors?.[1])).toBeLessThan(Number(errors?.[2]));
   });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { SAFETENSORS_LIMITS } from '../src/pytorch.js';
 import { describe, expect, it } from 'vitest';
 import { RNN } from '../src/index.js';
-import { decodeSafetensors } from '../src/safetensors.js';
+import { decodeSafetensors, encodeSafetensors } from '../src/safetensors.js';
 import { BACKENDS, backendNameOf, create, lcg, randomSequence, replaceSafetensorsHeader } from './helpers.js';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url);
@@ -242,4 +242,68 @@ describe('decodeSafetensors with limits from its caller', () => {
     expect(Object.hasOwn(metadata, '__proto__') && metadata.__proto__ === 'x').toBe(true);
   });
 
+});
+
+describe('module names and batch_first', () => {
+  it('round-trips a stacked model under dotted module names, and refuses it under the default ones', async () => {
+    const rnn = await RNN.create(3, 4, 2, { cell: 'lstm', layers: 2, backend: 'ts', seed: 9 });
+    const names = { rnn: 'encoder.lstm', fc: 'decoder' };
+    const bytes = rnn.toSafetensors({ names });
+    const { tensors } = decodeSafetensors('test', bytes);
+    expect([...tensors.keys()]).toEqual([
+      'encoder.lstm.weight_ih_l0', 'encoder.lstm.weight_hh_l0', 'encoder.lstm.bias_ih_l0', 'encoder.lstm.bias_hh_l0',
+      'encoder.lstm.weight_ih_l1', 'encoder.lstm.weight_hh_l1', 'encoder.lstm.bias_ih_l1', 'encoder.lstm.bias_hh_l1',
+      'decoder.weight', 'decoder.bias',
+    ]);
+    const back = await RNN.fromSafetensors(bytes, { backend: 'ts', names });
+    expect(back.getTensors()).toEqual(rnn.getTensors());
+    await expect(RNN.fromSafetensors(bytes, { backend: 'ts' })).rejects.toThrow(/unexpected tensor encoder\.lstm\.weight_ih_l0/);
+    // Only fc renamed: the rnn module keeps its default name.
+    const half = await RNN.fromSafetensors(rnn.toSafetensors({ names: { fc: 'out' } }), { names: { fc: 'out' }, backend: 'ts' });
+    expect(half.getTensors()).toEqual(rnn.getTensors());
+  });
+
+  it('names the file\'s own tensors in its errors', async () => {
+    const rnn = await RNN.create(3, 4, 2, { cell: 'gru', backend: 'ts' });
+    const { tensors } = decodeSafetensors('test', rnn.toSafetensors({ names: { rnn: 'gru', fc: 'out' } }));
+    const entries = [...tensors.entries()].filter(([name]) => name !== 'out.bias');
+    await expect(RNN.fromSafetensors(encodeSafetensors(entries), { names: { rnn: 'gru', fc: 'out' } }))
+      .rejects.toThrow(/tensor out\.bias is missing \(expected: gru\.weight_ih_l0, .*, out\.weight, out\.bias\)/);
+  });
+
+  it.each([
+    [null, TypeError, /options\.names must be an object such as \{ rnn: 'lstm', fc: 'out' \}, got null/],
+    [{ lstm: 'x' }, TypeError, /options\.names has an unknown key 'lstm' \(known: rnn, fc\)/],
+    [{ rnn: '' }, TypeError, /options\.names\.rnn must be a module name such as 'lstm' or 'model\.rnn'.*got ""/],
+    [{ fc: 'out.' }, TypeError, /options\.names\.fc must be a module name/],
+    [{ rnn: 3 }, TypeError, /options\.names\.rnn must be a module name.*got 3/],
+    [{ rnn: 'net', fc: 'net' }, RangeError, /options\.names\.rnn 'net' and options\.names\.fc 'net' must name two different modules/],
+    [{ rnn: 'net', fc: 'net.fc' }, RangeError, /neither inside the other/],
+  ])('refuses names %j in toSafetensors and fromSafetensors', async (names, type, message) => {
+    const rnn = await RNN.create(2, 3, 2, { backend: 'ts' });
+    expect(() => rnn.toSafetensors({ names: names as never })).toThrow(type);
+    expect(() => rnn.toSafetensors({ names: names as never })).toThrow(message);
+    await expect(RNN.fromSafetensors(rnn.toSafetensors(), { names: names as never })).rejects.toThrow(message);
+  });
+
+  it('refuses unknown options', async () => {
+    const rnn = await RNN.create(2, 3, 2, { backend: 'ts' });
+    expect(() => rnn.toSafetensors({ backend: 'ts' } as never)).toThrow(/RNN\.toSafetensors: unknown option 'backend' \(known: names\)/);
+    expect(() => rnn.toSafetensors('rnn' as never)).toThrow(/RNN\.toSafetensors: options must be an object/);
+    await expect(RNN.fromSafetensors(rnn.toSafetensors(), { seed: 1 } as never)).rejects.toThrow(/RNN\.fromSafetensors: unknown option 'seed' \(known: backend, names\)/);
+  });
+
+  it('reads metadata batch_first: "False" loads, "True" is refused saying what rnn-wasm takes, anything else is an error', async () => {
+    const rnn = await RNN.create(2, 3, 2, { cell: 'gru', backend: 'ts', seed: 4 });
+    const { tensors } = decodeSafetensors('test', rnn.toSafetensors());
+    const entries = [...tensors.entries()];
+    const loaded = await RNN.fromSafetensors(encodeSafetensors(entries, { batch_first: 'False' }), { backend: 'ts' });
+    expect(loaded.getTensors()).toEqual(rnn.getTensors());
+    for (const yes of ['True', 'true', '1']) {
+      await expect(RNN.fromSafetensors(encodeSafetensors(entries, { batch_first: yes }), { backend: 'ts' }))
+        .rejects.toThrow(new RegExp(`metadata batch_first is "${yes}": rnn-wasm's recurrent layers are torch's batch_first=False ones, which take sequences time-major \\(\\[T, N, I\\]\\)`));
+    }
+    await expect(RNN.fromSafetensors(encodeSafetensors(entries, { batch_first: 'maybe' }), { backend: 'ts' }))
+      .rejects.toThrow(/metadata batch_first must be "False" \(or "True", which is refused\), got "maybe"/);
+  });
 });

@@ -203,3 +203,53 @@ describe.each(BACKENDS)(`safetensors both ways with PyTorch ${interchange.torch}
     expect(rnn.cell).toBe('lstm');
   });
 });
+
+// Other module names, and one step of training, with real PyTorch (test/fixtures/torch_names.py):
+// a module whose attributes are `lstm` and `out` loads with options.names; a file written with
+// names loads strictly into torch's module of those names; and one SGD step in torch on
+// CrossEntropyLoss(reduction='sum') (the Elman layer's bias_hh frozen at 0) is rnn-wasm's step at
+// the same learning rate.
+interface Names {
+  torch: string;
+  fromTorch: { file: string; names: { rnn: string; fc: string }; xs: number[][]; outputs: number[][] };
+  toTorch: { sizes: [number, number, number]; seed: number; names: { rnn: string; fc: string }; sha256: string; xs: number[][]; outputs: number[][] };
+  sgdStep: { cell: 'rnn' | 'lstm' | 'gru'; sizes: [number, number, number]; layers: number; lr: number; xs: number[][]; targets: number[]; loss: number; before: Record<string, number[]>; after: Record<string, number[]> }[];
+}
+const named = JSON.parse(readFileSync(new URL('./fixtures/torch-names.json', import.meta.url), 'utf8')) as Names;
+
+describe.each(BACKENDS)(`module names and a training step with PyTorch ${named.torch} on %s`, (core) => {
+  const backend = backendNameOf(core);
+
+  it('a module with attributes lstm and out, saved by torch, loads with names { rnn: \'lstm\', fc: \'out\' } and gives its outputs', async () => {
+    const c = named.fromTorch;
+    const bytes = readFileSync(new URL(`./fixtures/${c.file}`, import.meta.url));
+    await expect(RNN.fromSafetensors(bytes, { backend })).rejects.toThrow(/unexpected tensor lstm\.weight_ih_l0 .*options\.names, such as \{ names: \{ rnn: 'lstm', fc: 'out' \} \}/);
+    const rnn = await RNN.fromSafetensors(bytes, { backend, names: c.names });
+    expect([rnn.cell, rnn.layers]).toEqual(['lstm', 2]);
+    const ys = rnn.forward(c.xs);
+    expect(relativeDifference(ys.flatMap((y) => [...y]), c.outputs.flat())).toBeLessThan(TOLERANCE);
+  });
+
+  it('a file written with names { rnn: \'gru\', fc: \'head\' } is the one torch loaded strictly into those attributes', async () => {
+    const c = named.toTorch;
+    const rnn = await create(core, ...c.sizes, { cell: 'gru', seed: c.seed });
+    const bytes = rnn.toSafetensors({ names: c.names });
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(c.sha256);
+    expect(relativeDifference(rnn.forward(c.xs).flatMap((y) => [...y]), c.outputs.flat())).toBeLessThan(TOLERANCE);
+    const back = await RNN.fromSafetensors(bytes, { backend, names: c.names });
+    expect(paramBits(back)).toBe(paramBits(rnn));
+  });
+
+  it.each(named.sgdStep.map((c) => [c.cell, c] as const))('%s: one SGD step on the summed cross-entropy is torch\'s step at the same learning rate', async (_, c) => {
+    const rnn = await create(core, ...c.sizes, { cell: c.cell, layers: c.layers });
+    rnn.setTensors(Object.fromEntries(Object.keys(rnn.getTensors()).map((name) => [name, c.before[name]])));
+    for (const [name, value] of Object.entries(c.before)) {
+      if (c.cell === 'rnn' && name.includes('bias_hh')) expect(value.every((v) => v === 0)).toBe(true); // frozen at 0
+    }
+    const result = rnn.train(c.xs, c.targets, { iterations: 1, optimizer: 'sgd', learningRate: c.lr });
+    expect(Math.abs(result.losses[0] - c.loss)).toBeLessThan(TOLERANCE * c.loss);
+    const after = rnn.getTensors();
+    for (const [name, value] of Object.entries(after)) expect(relativeDifference(value, c.after[name]), name).toBeLessThan(TOLERANCE);
+    if (c.cell === 'rnn') for (const name of Object.keys(c.after).filter((n) => n.includes('bias_hh'))) expect(c.after[name].every((v) => v === 0)).toBe(true);
+  });
+});
