@@ -283,7 +283,7 @@ export class RNN {
 
   /**
    * The parameters as a safetensors file of F64 tensors, named as the state_dict of
-   * torch.nn.RNN(I, H, num_layers) as `rnn` followed by torch.nn.Linear(H, O) as `fc` (an Elman
+   * torch.nn.RNN, LSTM or GRU (I, H, num_layers, as the cell) as `rnn` followed by torch.nn.Linear(H, O) as `fc` (an Elman
    * layer's bias_hh is zeros: the model has one hidden bias, bias_ih). The file's metadata
    * records the model's shape. `options.names` names the modules otherwise, for a torch module
    * whose attributes are not `rnn` and `fc`: `{ names: { rnn: 'lstm', fc: 'out' } }` writes
