@@ -2,7 +2,8 @@
 // for many iterations, on the built package (dist/) as users run it: a test runner's transforms
 // would change what the engine optimises. Prints { few, many } in bytes. With `fit`, the same for
 // rnn.fit in batches of 4 sequences advancing together: 64 batches an epoch, for a few and for
-// many epochs.
+// many epochs (measured by hand, not by the tests: fit's one-off allocations, which include the
+// engine recompiling the run's closures for each call, vary by hundreds of kB from call to call).
 //   node test/probes/allocation.mjs simd|scalar [fit]
 // (The pure-TS build allocates a little per iteration, in its portable expm1: see README.)
 import { Session } from 'node:inspector/promises';
