@@ -1,5 +1,6 @@
 // Builds dist/rnn-wasm.browser.js: one self-contained ES module with the wasm inlined and
-// seedrandom bundled, for a plain <script type="module"> with no bundler and no import map.
+// seedrandom bundled, for a plain <script type="module"> with no bundler and no import map. It is
+// also its own training worker (see src/browser.ts).
 //
 // The library reads its wasm through `#wasm-bytes` (package.json `imports`). Here a plugin serves
 // that specifier as a module holding the bytes of every build/*.wasm file the package publishes
@@ -41,8 +42,29 @@ export async function loadWasm(url) {
   },
 };
 
+/**
+ * Serves `#spawn-worker` as the browser one whose workers are the bundle itself: `import.meta.url`
+ * is the bundle's URL, and src/browser.ts serves a run in a worker started by that name.
+ */
+const selfWorker = {
+  name: 'self-worker',
+  setup(b) {
+    b.onResolve({ filter: /^#spawn-worker$/ }, () => ({ path: 'spawn-worker', namespace: 'self-worker' }));
+    b.onLoad({ filter: /.*/, namespace: 'self-worker' }, () => ({
+      resolveDir: root,
+      loader: 'js',
+      contents: `import { adoptWorker, WORKER_NAME, workerChannel } from ${JSON.stringify(join(root, 'src/workers/spawn.ts'))};
+export { workerChannel };
+export function spawnWorker(events) {
+  return adoptWorker(new Worker(import.meta.url, { type: 'module', name: WORKER_NAME }), events);
+}
+`,
+    }));
+  },
+};
+
 await build({
-  entryPoints: [join(root, 'src/index.ts')],
+  entryPoints: [join(root, 'src/browser.ts')],
   outfile,
   bundle: true,
   format: 'esm',
@@ -52,7 +74,7 @@ await build({
   sourcemap: true,
   legalComments: 'eof',
   loader: { '.wasm': 'binary' },
-  plugins: [inlineWasm],
+  plugins: [inlineWasm, selfWorker],
   logLevel: 'warning',
 });
 

@@ -134,6 +134,30 @@ export class Model {
     }
   }
 
+  /** Numbers of the state of every sequence of a batch: stateLength per sequence. */
+  get laneStateLength(): number {
+    return this.plan.batch * this.stateLength;
+  }
+
+  /** Copies each sequence of the last batch's final state (at its own length) into `out`. */
+  saveLaneStates(out: Float64Array): void {
+    const { data, plan: p } = this;
+    const B = p.batch, H = this.spec.hiddenSize;
+    p.stateRegions.forEach((region, k) => {
+      for (let b = 0; b < B; b++) {
+        const from = region + (data[p.lengths + b] * B + b) * H;
+        out.set(data.subarray(from, from + H), (k * B + b) * H);
+      }
+    });
+  }
+
+  /** Sets each sequence of the batch written's initial state from `states` (as saveLaneStates wrote them). */
+  setLaneStates(states: Float64Array): void {
+    const { data, plan: p } = this;
+    const n = p.batch * this.spec.hiddenSize;
+    p.stateRegions.forEach((region, k) => data.set(states.subarray(k * n, (k + 1) * n), region));
+  }
+
   /** Starts the next sequence from the state the last one ended in (chunks of one stream). */
   carryState(): void {
     const { data, plan: p } = this;

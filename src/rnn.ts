@@ -22,6 +22,7 @@ import {
 import { NOTEBOOK_NAMES } from './tensors.js';
 import { checkFitOptions, checkTrainOptions, type Example, type FitOptions, type Schedule, type TrainOptions, type TrainResult } from './training-options.js';
 import { fitRun, runInSlices, runToEnd, trainRun, type Run } from './training.js';
+import { canShareMemory, GradientWorkers, runInWorker, shapeOf } from './workers/pool.js';
 import type { Gradients, GradientsLike, Ids, Params, ParamsLike, RNNOptions, Sequence, Targets, Vector } from './types.js';
 
 export type { BackendName } from './backend.js';
@@ -189,6 +190,8 @@ export class RNN {
   readonly #creation: ModelFileOptions;
   /** Set while train or fit runs, so that a call from a callback cannot disturb its buffers. */
   #busy: string | null = null;
+  /** While a run in workers goes on: ends it (dispose calls it). */
+  #cancel: ((error: Error) => void) | null = null;
   #disposed = false;
   /** The scaler of a forecasting model: forecast reads and writes original units through it. */
   #scaler: Scaler | null = null;
@@ -490,6 +493,12 @@ export class RNN {
    */
   dispose(): void {
     if (this.#disposed) return;
+    if (this.#busy !== null && this.#cancel !== null) {
+      // A run in workers: it ends them and rejects; the block goes when the run has let it go.
+      this.#disposed = true;
+      this.#cancel(new Error(`${this.#busy}: the model was disposed during the run`));
+      return;
+    }
     this.#assertIdle('RNN.dispose');
     this.#disposed = true;
     this.#model.dispose();
@@ -797,20 +806,29 @@ export class RNN {
   }
 
   /** Marks the model busy until the run has finished (or thrown). */
-  #busyWhile(where: string, run: Run): Run {
+  #busyWhile(where: string, run: Run, cancel: ((error: Error) => void) | null = null): Run {
     this.#busy = where;
+    this.#cancel = cancel;
     return {
+      pending: () => run.pending?.() ?? null,
       step: (deadline) => {
         try {
           const done = run.step(deadline);
-          if (done !== null) this.#busy = null;
+          if (done !== null) this.#idle();
           return done;
         } catch (error) {
-          this.#busy = null;
+          this.#idle();
           throw error;
         }
       },
     };
+  }
+
+  /** A run has ended: the model takes calls again (or, disposed during the run, lets its block go). */
+  #idle(): void {
+    this.#busy = null;
+    this.#cancel = null;
+    if (this.#disposed) this.#model.dispose();
   }
 
   /**
@@ -836,7 +854,7 @@ export class RNN {
    * rnn.fit(data, { epochs: 500, optimizer: 'adam', validation: { split: 0.2 }, earlyStopping: { patience: 20, restoreBestWeights: true } });
    */
   fit(data: ArrayLike<Example>, options: FitOptions): TrainResult {
-    return runToEnd(this.#fitRun('RNN.fit', data, options));
+    return runToEnd(this.#fitRun('RNN.fit', data, options, false));
   }
 
   /**
@@ -851,16 +869,98 @@ export class RNN {
    */
   fitAsync(data: ArrayLike<Example>, options: FitOptions): Promise<TrainResult> {
     try {
-      return runInSlices(this.#fitRun('RNN.fitAsync', data, options));
+      return runInSlices(this.#fitRun('RNN.fitAsync', data, options, true));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  #fitRun(where: string, data: unknown, options: FitOptions): Run {
+  /**
+   * `fitAsync` on a copy of the model in a worker (worker_threads in Node, a module Worker in
+   * browsers), so that the thread that calls it never blocks; when it ends, this model takes the
+   * trained parameters and optimiser state, the same bits as fitAsync here would give, and an
+   * empty history. onProgress runs on this thread; where memory can be shared (Node, cross-origin
+   * isolated pages) the worker waits for its answer, so that returning false stops where it
+   * would here; elsewhere the worker goes on and stops at its next batch (`stopped` still says
+   * 'callback'). If onProgress throws, or the worker fails, the promise rejects and this model
+   * is left as it was. Other calls on the model (but getParams, getTensors and getHiddenState)
+   * throw until it settles; dispose ends the worker.
+   *
+   * @example
+   * const text = textDataset('hello world, hello wasm', 8);
+   * const rnn = await RNN.create(text.vocab.length, 32, text.vocab.length, { seed: 1 });
+   * const result = await rnn.fitInWorker(text.sequences, { epochs: 100, optimizer: 'adam', onProgress: ({ loss }) => console.log(loss) });
+   */
+  fitInWorker(data: ArrayLike<Example>, options: FitOptions): Promise<TrainResult> {
+    const where = 'RNN.fitInWorker';
+    try {
+      this.#assertIdle(where);
+      readExamples(where, data, this.#spec);
+      const plan = checkFitOptions(where, options);
+      if (plan.workers !== undefined) throw new TypeError(`${where}: options.workers is for fitAsync, whose workers compute each batch's shards`);
+      if (plan.validation !== undefined && 'data' in plan.validation) readExamples(where, plan.validation.data, this.#spec, 'options.validation');
+      const { onProgress, signal, ...rest } = options;
+      return this.#inWorker(where, 'fit', [data, rest], { onProgress, signal });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `trainAsync` (with an options object) on a copy of the model in a worker: see fitInWorker.
+   *
+   * @example
+   * const { xs, targets } = periodicDataset([0, 1, 2], 10, 3);
+   * const rnn = await RNN.create(3, 50, 3, { seed: 1 });
+   * const result = await rnn.trainInWorker(xs, targets, { iterations: 500, optimizer: 'adam', learningRate: 0.01 });
+   */
+  trainInWorker(xs: Sequence | Ids, targets: Targets, options: TrainOptions): Promise<TrainResult> {
+    const where = 'RNN.trainInWorker';
+    try {
+      this.#assertIdle(where);
+      const input = readSequence(where, 'xs', xs, this.#spec);
+      const T = input.length / this.#model.plan.inputWidth;
+      if (T === 0) throw new RangeError(`${where}: xs must have at least one step, got length 0`);
+      readTargets(where, 'targets', targets, T, this.#spec);
+      if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object with iterations, got ${show(options)}`);
+      checkTrainOptions(where, options);
+      const { onProgress, signal, ...rest } = options;
+      return this.#inWorker(where, 'train', [xs, targets, rest], { onProgress, signal });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Runs a checked fit or train in a worker, busy meanwhile; then takes the state it ended in. */
+  #inWorker(where: string, method: 'fit' | 'train', args: unknown[], hooks: { onProgress?: Schedule['onProgress']; signal?: AbortSignal }): Promise<TrainResult> {
+    const model = this.#model, p = model.plan;
+    const run = runInWorker(where, shapeOf(model), model.data.subarray(p.params, p.params + p.stateSize), method, args, hooks);
+    this.#busy = where;
+    this.#cancel = run.cancel;
+    return run.done.then(({ result, state }) => {
+      if (!this.#disposed) {
+        model.data.set(state, model.plan.params);
+        model.startFrom();
+      }
+      this.#idle();
+      return result;
+    }, (error: unknown) => {
+      this.#idle();
+      throw error;
+    });
+  }
+
+  #fitRun(where: string, data: unknown, options: FitOptions, async: boolean): Run {
     this.#assertIdle(where);
     const all = readExamples(where, data, this.#spec);
     const plan = checkFitOptions(where, options);
+    if (plan.workers !== undefined && !async) {
+      throw new TypeError(`${where}: options.workers trains in other threads, which only an asynchronous call can wait for: use fitAsync`);
+    }
+    const shared = plan.workers?.sharedMemory ?? canShareMemory();
+    if (shared && !canShareMemory()) {
+      throw new TypeError(`${where}: options.sharedMemory needs SharedArrayBuffer, which this page does not have (it must be cross-origin isolated)`);
+    }
     let examples = all, validation: Examples | null = null;
     if (plan.validation !== undefined && 'split' in plan.validation) {
       // As Keras's validation_split: the last sequences, before any shuffling.
@@ -880,7 +980,11 @@ export class RNN {
     const lanes = Math.min(plan.batchSize, examples.lengths.length);
     if (lanes > 1) this.#model.layOut(where, lanes, steps);
     else this.#model.reserve(where, steps);
-    return this.#busyWhile(where, fitRun(this.#model, examples, plan, random, validation));
+    if (plan.workers === undefined) return this.#busyWhile(where, fitRun(this.#model, examples, plan, random, validation));
+    const { count, shardSize } = plan.workers;
+    checkBlockSize(`${where}: ${steps} steps in a worker`, this.#spec, Math.max(steps, MIN_CAPACITY), shardSize);
+    const workers = new GradientWorkers(where, this.#model, examples, { workers: count, lanes: shardSize, batchSize: lanes, steps, shared });
+    return this.#busyWhile(where, fitRun(this.#model, examples, plan, random, validation, workers), (error) => workers.cancel(error));
   }
 
   /**

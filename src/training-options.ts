@@ -145,7 +145,9 @@ export interface FitOptions extends Omit<TrainOptions, 'iterations'> {
   /**
    * Carry the hidden state from each sequence to the next, as consecutive chunks of one stream
    * (truncated backpropagation through time, as min-char-rnn trains); it restarts from zero at
-   * each epoch. Needs batchSize 1 and no shuffling. Default false.
+   * each epoch. With batchSize B the data is B streams side by side: each sequence carries on
+   * from the one B places before it (textDataset's `streams` orders a text so). Needs no
+   * shuffling. Default false.
    */
   carryState?: boolean;
   /** Held-out data, evaluated after every epoch: see Validation. */
@@ -154,7 +156,29 @@ export interface FitOptions extends Omit<TrainOptions, 'iterations'> {
   earlyStopping?: EarlyStopping;
   /** Change the learning rate from epoch to epoch: see LearningRateSchedule. */
   learningRateSchedule?: LearningRateSchedule;
+  /**
+   * fitAsync only: compute each batch's gradients in this many workers (worker_threads in Node,
+   * module Workers in browsers), data-parallel. Each batch is cut into shards of `shardSize`
+   * sequences, whatever the number of workers; worker w computes shards w, w + n, ... on its own
+   * copy of the model, and the shards' gradients are added in shard order on the caller's
+   * thread, which updates the model. So every number of workers gives the same bits.
+   */
+  workers?: number;
+  /** With workers: sequences per shard (default 8, or batchSize if smaller). Part of the arithmetic: changing it changes the last bits. */
+  shardSize?: number;
+  /**
+   * With workers: share the parameters and gradients with them through a SharedArrayBuffer
+   * (default: where there is one, always in Node and in cross-origin isolated pages), or send
+   * them in messages (false). The same bits either way.
+   */
+  sharedMemory?: boolean;
 }
+
+/** With workers, the sequences of a shard unless `shardSize` says otherwise. */
+export const DEFAULT_SHARD_SIZE = 8;
+
+/** Workers of one run, at most: more than that many is a mistake, not a machine. */
+export const MAX_WORKERS = 256;
 
 /**
  * One training sequence for `fit`: its inputs (vectors, or class ids for a model with
@@ -216,6 +240,8 @@ export function checkTrainOptions(where: string, options: unknown): Schedule & {
 export interface FitPlan extends Schedule {
   epochs: number;
   batchSize: number;
+  /** Data-parallel: how many workers, the sequences of a shard, and whether memory is shared. */
+  workers?: { count: number; shardSize: number; sharedMemory?: boolean };
   shuffle: boolean;
   seed?: Seed;
   carryState: boolean;
@@ -311,7 +337,8 @@ function checkLearningRateSchedule(where: string, value: unknown, optimizer: Opt
 
 export function checkFitOptions(where: string, options: unknown): FitPlan {
   const o = checkOptionKeys(where, options, [
-    'epochs', 'batchSize', 'shuffle', 'seed', 'carryState', 'validation', 'earlyStopping', 'learningRateSchedule', ...SCHEDULE_KEYS,
+    'epochs', 'batchSize', 'shuffle', 'seed', 'carryState', 'validation', 'earlyStopping', 'learningRateSchedule',
+    'workers', 'shardSize', 'sharedMemory', ...SCHEDULE_KEYS,
   ]);
   if (o.epochs === undefined) throw new TypeError(`${where}: options.epochs is required`);
   const epochs = checkInteger(where, 'options.epochs', o.epochs, 0);
@@ -329,5 +356,15 @@ export function checkFitOptions(where: string, options: unknown): FitPlan {
   const validation = checkValidation(where, o.validation);
   const earlyStopping = checkEarlyStopping(where, o.earlyStopping, validation !== undefined);
   const learningRateSchedule = checkLearningRateSchedule(where, o.learningRateSchedule, schedule.optimizer);
-  return { ...schedule, epochs, batchSize, shuffle, seed: o.seed as Seed | undefined, carryState, validation, earlyStopping, learningRateSchedule };
+  const plan: FitPlan = { ...schedule, epochs, batchSize, shuffle, seed: o.seed as Seed | undefined, carryState, validation, earlyStopping, learningRateSchedule };
+  if (o.workers !== undefined) {
+    const count = checkInteger(where, 'options.workers', o.workers, 1);
+    if (count > MAX_WORKERS) throw new RangeError(`${where}: options.workers must be at most ${MAX_WORKERS}, got ${count}`);
+    const shardSize = o.shardSize === undefined ? Math.min(DEFAULT_SHARD_SIZE, batchSize) : checkInteger(where, 'options.shardSize', o.shardSize, 1);
+    plan.workers = { count, shardSize: Math.min(shardSize, batchSize) };
+    if (o.sharedMemory !== undefined) plan.workers.sharedMemory = flag('sharedMemory');
+  } else if (o.shardSize !== undefined || o.sharedMemory !== undefined) {
+    throw new TypeError(`${where}: options.${o.shardSize !== undefined ? 'shardSize' : 'sharedMemory'} applies with options.workers`);
+  }
+  return plan;
 }

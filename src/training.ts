@@ -13,6 +13,24 @@ import type { CheckedSchedule, FitPlan, Progress, Schedule, TrainResult } from '
  */
 export interface Run {
   step(deadline: number): TrainResult | null;
+  /** After step returned null: what to wait for before the next step (workers computing), or null to just yield. */
+  pending?(): Promise<void> | null;
+}
+
+/**
+ * Workers that compute the gradients of batches (data-parallel fit, src/workers/pool.ts). A batch
+ * is cut into shards of a fixed number of sequences whatever the number of workers; the shards'
+ * gradients are added in shard order, so every number of workers gives the same bits.
+ */
+export interface BatchWorkers {
+  /** Until the gradients of the batch last sent are in (or a worker failed): what to wait for; then null. */
+  readonly pending: Promise<void> | null;
+  /** Sends the batch order[start .. end) with the model's parameters. */
+  send(model: Model, order: readonly number[], start: number, end: number, carry: boolean): void;
+  /** Puts the sum of the batch's gradients in the model's and returns the batch's loss; throws what a worker threw. */
+  collect(model: Model): number;
+  /** Ends the workers. */
+  close(): void;
 }
 
 /**
@@ -218,7 +236,9 @@ class LearningRates {
  * each epoch: the validation examples' loss, the progress callback and the stopping rules, then
  * the learning rate of the next epoch.
  */
-export function fitRun(model: Model, examples: Examples, plan: FitPlan, random: (() => number) | null, validation: Examples | null = null): Run {
+export function fitRun(
+  model: Model, examples: Examples, plan: FitPlan, random: (() => number) | null, validation: Examples | null = null, workers: BatchWorkers | null = null,
+): Run {
   const n = examples.lengths.length;
   // Laid out for a batch (by the facade, for batchSize > 1), the sequences of each batch advance
   // together: one forward and one backward pass over all of them, the same mean gradient.
@@ -250,13 +270,16 @@ export function fitRun(model: Model, examples: Examples, plan: FitPlan, random: 
   };
   model.saveBackup();
   let epoch = 0, start = 0;
+  /** With workers: whether the current batch has been sent to them. */
+  let sent = false;
   // The epoch's loss so far, in a typed array: a double kept in a variable that the run's closure
   // captures would be boxed afresh at every batch.
   const sum = new Float64Array(1);
   const run = (deadline: number): TrainResult | null => {
     while (epoch < plan.epochs) {
-      if (start === 0 && rates !== null) optimizer.learningRate = rates.at(epoch);
-      if (start === 0) {
+      // (A batch sent to workers returns to wait for them: coming back, its epoch has begun.)
+      if (start === 0 && !sent && rates !== null) optimizer.learningRate = rates.at(epoch);
+      if (start === 0 && !sent) {
         if (random !== null) shuffle(order, random);
         model.startFrom();
         sum[0] = 0;
@@ -265,7 +288,19 @@ export function fitRun(model: Model, examples: Examples, plan: FitPlan, random: 
         if (plan.signal?.aborted) return finish('aborted');
         const end = Math.min(start + plan.batchSize, n);
         let batchLoss = 0;
-        if (batched) {
+        if (workers !== null) {
+          if (!sent) {
+            workers.send(model, order, start, end, plan.carryState && start > 0);
+            sent = true;
+          }
+          if (workers.pending !== null) return null;
+          sent = false;
+          batchLoss = workers.collect(model);
+          if (!Number.isFinite(batchLoss)) {
+            model.rollBack();
+            return finish('diverged');
+          }
+        } else if (batched) {
           model.forward(0, model.writeBatch(examples, order, start, end, plan.carryState && start > 0));
           batchLoss = model.loss();
           if (!Number.isFinite(batchLoss)) {
@@ -274,7 +309,7 @@ export function fitRun(model: Model, examples: Examples, plan: FitPlan, random: 
           }
           model.backward(false);
         }
-        for (let k = batched ? end : start; k < end; k++) {
+        for (let k = batched || workers !== null ? end : start; k < end; k++) {
           const e = order[k];
           const T = examples.lengths[e];
           if (plan.carryState && model.steps > 0) model.carryState();
@@ -341,10 +376,15 @@ export function fitRun(model: Model, examples: Examples, plan: FitPlan, random: 
     }
     return finish('iterations');
   };
-  if (!batched) return { step: run };
-  // A batched run lays the block out for one sequence again when it ends, however it ends.
-  const end = (): void => model.layOut('fit', 1, model.plan.capacity);
+  if (!batched && workers === null) return { step: run };
+  // A batched run lays the block out for one sequence again when it ends, however it ends, and
+  // no worker outlives its run.
+  const end = (): void => {
+    workers?.close();
+    if (model.plan.batch > 1) model.layOut('fit', 1, model.plan.capacity);
+  };
   return {
+    pending: () => workers?.pending ?? null,
     step: (deadline) => {
       try {
         const result = run(deadline);
@@ -369,6 +409,7 @@ export async function runInSlices(run: Run): Promise<TrainResult> {
   for (;;) {
     const done = run.step(performance.now() + SLICE_MS);
     if (done !== null) return done;
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    const pending = run.pending?.() ?? null;
+    await (pending ?? new Promise((resolve) => setTimeout(resolve, 0)));
   }
 }
