@@ -14,3 +14,21 @@ export function modelOf(rnn: object): Model {
   if (model === undefined) throw new TypeError('modelOf: not an RNN');
   return model;
 }
+
+/** What a run in workers lets a test do: send worker `w` a fault ('throw' at its next batch, or 'exit' at once). */
+export interface WorkerFaults {
+  inject(w: number, how: 'throw' | 'exit'): void;
+}
+
+const runs = new WeakMap<object, WorkerFaults>();
+
+/** Registers (or with null, forgets) the run in workers that an RNN is busy with. */
+export function registerRun(rnn: object, run: WorkerFaults | null): void {
+  if (run === null) runs.delete(rnn);
+  else runs.set(rnn, run);
+}
+
+/** The run in workers that an RNN is busy with, or null. */
+export function runOf(rnn: object): WorkerFaults | null {
+  return runs.get(rnn) ?? null;
+}

@@ -5,7 +5,7 @@ import type { BackendName } from './backend.js';
 import { compileCore, type WasmBuild } from './backends/wasm.js';
 import { checkInteger, checkOptionKeys, checkRate, show } from './errors.js';
 import { readExamples, readSequence, readStep, readTargets, readVector, someExamples, type Examples } from './inputs.js';
-import { register } from './internal.js';
+import { register, registerRun } from './internal.js';
 import { exp } from './backends/ts/mathf.js';
 import { Model } from './model.js';
 import { Scaler } from './series.js';
@@ -828,6 +828,7 @@ export class RNN {
   #idle(): void {
     this.#busy = null;
     this.#cancel = null;
+    registerRun(this, null);
     if (this.#disposed) this.#model.dispose();
   }
 
@@ -937,6 +938,7 @@ export class RNN {
     const run = runInWorker(where, shapeOf(model), model.data.subarray(p.params, p.params + p.stateSize), method, args, hooks);
     this.#busy = where;
     this.#cancel = run.cancel;
+    registerRun(this, run);
     return run.done.then(({ result, state }) => {
       if (!this.#disposed) {
         model.data.set(state, model.plan.params);
@@ -984,6 +986,7 @@ export class RNN {
     const { count, shardSize } = plan.workers;
     checkBlockSize(`${where}: ${steps} steps in a worker`, this.#spec, Math.max(steps, MIN_CAPACITY), shardSize);
     const workers = new GradientWorkers(where, this.#model, examples, { workers: count, lanes: shardSize, batchSize: lanes, steps, shared });
+    registerRun(this, workers);
     return this.#busyWhile(where, fitRun(this.#model, examples, plan, random, validation, workers), (error) => workers.cancel(error));
   }
 

@@ -6,7 +6,7 @@ import type { Examples } from '../inputs.js';
 import type { Model } from '../model.js';
 import type { BatchWorkers } from '../training.js';
 import type { Progress, TrainResult } from '../training-options.js';
-import { sharedLayout, type FromWorker, type ModelShape, type WorkerHandle } from './protocol.js';
+import { sharedLayout, type FaultMessage, type FromWorker, type ModelShape, type WorkerHandle } from './protocol.js';
 
 /** Whether this thread can share memory with its workers: always in Node, in a cross-origin isolated page in browsers. */
 export function canShareMemory(): boolean {
@@ -184,6 +184,11 @@ export class GradientWorkers implements BatchWorkers {
     return loss;
   }
 
+  /** Sends worker `w` a fault (for tests, through src/internal.ts). */
+  inject(w: number, how: FaultMessage['how']): void {
+    this.#handles[w]?.post({ type: 'fault', how });
+  }
+
   /** Fails the run (a fault from outside: the model was disposed). */
   cancel(error: Error): void {
     this.#fail(error);
@@ -206,6 +211,8 @@ export interface WorkerRun {
   /** The run's result and the model's state (parameters and optimiser state) after it. */
   done: Promise<{ result: TrainResult; state: Float64Array }>;
   cancel(error: Error): void;
+  /** Sends the worker a fault (for tests, through src/internal.ts). */
+  inject(w: number, how: FaultMessage['how']): void;
 }
 
 /**
@@ -277,5 +284,5 @@ export function runInWorker(where: string, shape: ModelShape, state: Float64Arra
   } catch (error) {
     fail(error instanceof Error ? error : new Error(String(error)));
   }
-  return { done, cancel: fail };
+  return { done, cancel: fail, inject: (_w, how) => handle?.post({ type: 'fault', how }) };
 }

@@ -74,7 +74,16 @@ export interface RunMessage extends ModelShape {
   control: SharedArrayBuffer | null;
 }
 
-export type ToWorker = ShardsMessage | BatchMessage | RunMessage | { type: 'stop' } | { type: 'answer'; go: boolean };
+/**
+ * A fault, for the tests of how a run ends when a worker fails (through src/internal.ts):
+ * 'throw' makes the worker's next batch throw, 'exit' ends the worker at once.
+ */
+export interface FaultMessage {
+  type: 'fault';
+  how: 'throw' | 'exit';
+}
+
+export type ToWorker = ShardsMessage | BatchMessage | RunMessage | FaultMessage | { type: 'stop' };
 
 export type FromWorker =
   | { type: 'ready' }

@@ -30,7 +30,10 @@ function scriptUrl(): URL {
  * worker.terminate();
  */
 export function spawnWorker(events: WorkerEvents): WorkerHandle {
-  const worker = new Worker(scriptUrl());
+  const script = scriptUrl();
+  // From the sources, none of this process's flags: its `rnn-wasm-source` condition would serve
+  // the worker the TypeScript sources. Otherwise the worker inherits them, as Node does.
+  const worker = import.meta.url.endsWith('.ts') ? new Worker(script, { execArgv: [] }) : new Worker(script);
   let ended = false;
   worker.on('message', (message: unknown) => {
     if (!ended) events.message(message);

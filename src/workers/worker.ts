@@ -8,7 +8,7 @@ import { modelOf } from '../internal.js';
 import { Model } from '../model.js';
 import { RNN } from '../rnn.js';
 import type { FitOptions, Progress, TrainOptions } from '../training-options.js';
-import { sharedLayout, type BatchMessage, type Channel, type ModelShape, type RunMessage, type ShardsMessage } from './protocol.js';
+import { sharedLayout, type BatchMessage, type Channel, type ModelShape, type RunMessage, type ShardsMessage, type ToWorker } from './protocol.js';
 
 /** A copy of the model that computes the gradients of shards of batches. */
 class Shards {
@@ -101,18 +101,31 @@ async function rnnFor(shape: ModelShape, state: Float64Array): Promise<RNN> {
   return rnn;
 }
 
+/** Ends this worker at once, as a crash would: the process's thread in Node, the worker in browsers. */
+function exit(): void {
+  const scope = globalThis as { process?: { exit(code: number): never }; close?: () => void };
+  if (scope.process !== undefined) scope.process.exit(3);
+  scope.close?.();
+}
+
 /** Serves one run on `channel`: the first message says which kind. */
 export function serve(channel: Channel): void {
   let shards: Shards | null = null;
   let stop: AbortController | null = null;
+  let faulty = false;
   const fail = (error: unknown): void => {
     const e = error instanceof Error ? error : new Error(String(error));
     channel.post({ type: 'error', name: e.name, message: e.message });
   };
   channel.listen((message) => {
-    const m = message as ShardsMessage | BatchMessage | RunMessage | { type: 'stop' };
+    const m = message as ToWorker;
     try {
-      if (m.type === 'batch') {
+      if (m.type === 'fault') {
+        if (m.how === 'exit') exit();
+        faulty = true;
+        if (stop !== null) throw new Error('a fault, as asked');
+      } else if (m.type === 'batch') {
+        if (faulty) throw new Error('a fault, as asked');
         if (shards === null) throw new Error('a batch came before the model');
         shards.batch(m, channel);
       } else if (m.type === 'shards') {
