@@ -1,6 +1,7 @@
 // What the benchmarks share: the tasks, a deterministic stream of data, medians, and the machine.
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import type { Example } from 'rnn-wasm';
 
 /** The sizes the benchmarks time: (I, H, O, T), with the iterations of one timed batch. */
 export const CASES = [
@@ -30,6 +31,26 @@ export function task({ I, O, T }: Case, seed = 1): { xs: Float64Array[]; targets
   const xs = Array.from({ length: T }, () => Float64Array.from({ length: I }, () => 2 * random() - 1));
   const targets = Array.from({ length: T }, () => Math.floor(random() * O));
   return { xs, targets };
+}
+
+/** The character workload: 8 batches of 32 sequences of 50 ids, over a vocabulary of 65. */
+export const CHAR = { V: 65, H: 128, T: 50, B: 32, N: 256, learningRate: 0.002 } as const;
+
+/** The same LCG as task: N sequences of T + 1 ids, each step's target the next id. */
+export function charData(seed = 1, n: number = CHAR.N): { examples: Example[]; xs: number[][]; targets: number[][] } {
+  let s = seed >>> 0;
+  const random = (): number => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+  const xs: number[][] = [];
+  const targets: number[][] = [];
+  for (let k = 0; k < n; k++) {
+    const ids = Array.from({ length: CHAR.T + 1 }, () => Math.floor(random() * CHAR.V));
+    xs.push(ids.slice(0, CHAR.T));
+    targets.push(ids.slice(1));
+  }
+  return { examples: xs.map((x, k) => ({ xs: x, targets: targets[k] })), xs, targets };
 }
 
 export function median(values: number[]): number {

@@ -13,8 +13,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { createInterface, type Interface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { init, RNN, type CellName, type Example, type RNNOptions } from 'rnn-wasm';
-import { CASES, CELL_NAMES, environment, median, table, task, type Case } from './measure.js';
+import { init, RNN, type CellName, type RNNOptions } from 'rnn-wasm';
+import { CASES, CELL_NAMES, CHAR, charData, environment, median, table, task, type Case } from './measure.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const PYTHON = process.env.TORCH_PYTHON ?? '/usr/bin/python3';
@@ -23,8 +23,6 @@ const PEAK = fileURLToPath(new URL('./peak.wasm', import.meta.url));
 const SYSTEM_BLAS = '/etc/alternatives/libblas.so.3-x86_64-linux-gnu';
 const INSTALL = 'apt-get install -y python3-torch libopenblas0-pthread';
 
-/** The character workload: 8 batches of 32 sequences of 50 ids, over a vocabulary of 65. */
-const CHAR = { V: 65, H: 128, T: 50, B: 32, N: 256, learningRate: 0.002 } as const;
 /** Above this, a round of the pure-TS build is too long to keep in the character table. */
 const TS_LIMIT_SECONDS = 20;
 const GATES: Record<CellName, number> = { rnn: 1, lstm: 4, gru: 3 };
@@ -42,23 +40,6 @@ function multiplyAdds(cell: CellName, I: number, H: number, O: number, T: number
   const G = GATES[cell];
   const inputProducts = input === 'dense' ? 2 * G * H * I : 0;
   return T * (3 * G * H * H + 3 * O * H + inputProducts);
-}
-
-/** The same LCG as measure.ts's task: N sequences of T + 1 ids, each step's target the next id. */
-function charData(seed = 1): { examples: Example[]; xs: number[][]; targets: number[][] } {
-  let s = seed >>> 0;
-  const random = (): number => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-  const xs: number[][] = [];
-  const targets: number[][] = [];
-  for (let n = 0; n < CHAR.N; n++) {
-    const ids = Array.from({ length: CHAR.T + 1 }, () => Math.floor(random() * CHAR.V));
-    xs.push(ids.slice(0, CHAR.T));
-    targets.push(ids.slice(1));
-  }
-  return { examples: xs.map((x, n) => ({ xs: x, targets: targets[n] })), xs, targets };
 }
 
 interface PeerInfo {

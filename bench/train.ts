@@ -4,12 +4,15 @@
 // LSTM, GRU) at two sizes. Each round times one batch of every implementation in turn, from
 // a fresh model with the same seed; the table gives the median over the rounds and ratios of medians.
 //
+// Then data-parallel fit in 1 and 2 workers (bench/workers.ts; WORKERS=0 leaves it out).
+//
 // Run with `npm run bench` (builds the library first). ROUNDS=n sets the number of rounds.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { init, RNN, type RNNOptions } from 'rnn-wasm';
 import { CASES, CELL_CASES, CELL_NAMES, environment, median, table, task, time, type Case } from './measure.js';
+import { workersTable } from './workers.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 9);
 const NATIVE_SOURCE = fileURLToPath(new URL('../../bench/native.c', import.meta.url));
@@ -76,6 +79,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(table(['cell', '(I, H, O, T)', 'wasm-simd', 'wasm-scalar', 'ts', 'ts/simd', 'ts/scalar', 'scalar/simd'], cellRows));
+  if (process.env.WORKERS !== '0') await workersTable();
 }
 
 const BUILDS: Record<string, RNNOptions> = { 'wasm-simd': { wasmBuild: 'simd' }, 'wasm-scalar': { wasmBuild: 'scalar' }, ts: { backend: 'ts' } };
