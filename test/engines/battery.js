@@ -74,6 +74,8 @@ const CASES = [
   ['fit in shuffled batches', fitShuffledBatches],
   ['fit with carried state', fitCarriedState],
   ['fitAsync in shuffled batches', fitAsyncShuffledBatches],
+  ['fitAsync in shuffled batches, data-parallel in 2 workers', fitAsyncInWorkers],
+  ['fitInWorker in shuffled batches', fitInWorker],
   ['trainAsync adam', trainAsyncAdam],
   ['sample at temperatures', sampleAtTemperatures],
   ['model file, loaded and trained further', modelFileResumed],
@@ -294,6 +296,25 @@ async function fitShuffledBatches(lib, build) {
 
 async function fitAsyncShuffledBatches(lib, build) {
   const { rnn, result } = await charModel(lib, build, SHUFFLED_BATCHES, true);
+  const out = put([], result.losses, ...paramsOf(rnn), ...optimizerStateOf(rnn));
+  rnn.dispose();
+  return out;
+}
+
+/** Each batch of 3 in shards of 1, two of them in one worker and one in the other. */
+async function fitAsyncInWorkers(lib, build) {
+  const { rnn, result } = await charModel(lib, build, { ...SHUFFLED_BATCHES, workers: 2, shardSize: 1 }, true);
+  const out = put([], result.losses, ...paramsOf(rnn), ...optimizerStateOf(rnn));
+  rnn.dispose();
+  return out;
+}
+
+/** The same training as 'fitAsync in shuffled batches', in a worker: the same values. */
+async function fitInWorker(lib, build) {
+  const text = lib.textDataset(TEXT, 7);
+  const V = text.vocab.length;
+  const rnn = await lib.RNN.create(V, 12, V, { seed: 'chars', ...build });
+  const result = await rnn.fitInWorker(text.sequences, SHUFFLED_BATCHES);
   const out = put([], result.losses, ...paramsOf(rnn), ...optimizerStateOf(rnn));
   rnn.dispose();
   return out;
