@@ -985,7 +985,9 @@ export class RNN {
     if (plan.workers === undefined) return this.#busyWhile(where, fitRun(this.#model, examples, plan, random, validation));
     const { count, shardSize } = plan.workers;
     checkBlockSize(`${where}: ${steps} steps in a worker`, this.#spec, Math.max(steps, MIN_CAPACITY), shardSize);
-    const workers = new GradientWorkers(where, this.#model, examples, { workers: count, lanes: shardSize, batchSize: lanes, steps, shared });
+    // No more workers than a batch has shards: the others would have nothing to do.
+    const started = Math.min(count, Math.ceil(lanes / shardSize));
+    const workers = new GradientWorkers(where, this.#model, examples, { workers: started, lanes: shardSize, batchSize: lanes, steps, shared });
     registerRun(this, workers);
     return this.#busyWhile(where, fitRun(this.#model, examples, plan, random, validation, workers), (error) => workers.cancel(error));
   }
