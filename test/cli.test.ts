@@ -406,6 +406,16 @@ describe('rnn-wasm train, large models', () => {
 });
 
 describe('rnn-wasm train --task text on a large text', () => {
+  it('refuses, with exit code 2 and before training, a --batch whose memory is over the limit', () => {
+    let text = '';
+    for (let i = 0; text.length < 200_000; i++) text += String.fromCharCode(97 + ((i * 7 + (i >> 3)) % 26));
+    writeFileSync(at('wide.txt'), text);
+    const run = cli('train', '--task', 'text', '--text', 'wide.txt', '--seq-length', '1', '--hidden', '500', '--iterations', '1', '--batch', '20000', '--out', 'wide.json', '--quiet');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^rnn-wasm train: --batch 20000: RNN\.fitAsync: .* model in batches of 19999 needs \d+ bytes, more than the limit of \d+\n$/);
+    expect(existsSync(at('wide.json'))).toBe(false);
+  });
+
   it('a 2 MB text of 84 kinds trains (its characters are ids: memory follows the text, not text x vocabulary)', () => {
     const kinds = Array.from({ length: 84 }, (_, k) => String.fromCharCode(33 + k)).join('');
     let text = '';
