@@ -215,6 +215,11 @@ describe.each(BACKEND_NAMES)('rnn-wasm train, predict and export on %s', (backen
     writeFileSync(at(name('batch-older.json')), JSON.stringify({ ...file, meta: { ...(file.meta as object), training: older } }));
     const old = ok('train', '--resume', name('batch-older.json'), ...text, '--iterations', '1', '--backend', backend, '--out', name('batch-old.json'));
     expect(old.split('\n')[0]).toMatch(/, in chunks of 5: the 5-8-5 model/);
+    // A file's batch is untrusted, as the rest of it is.
+    writeFileSync(at(name('batch-bad.json')), JSON.stringify({ ...file, meta: { ...(file.meta as object), training: { ...older, batch: 1e9 } } }));
+    const bad = cli('train', '--resume', name('batch-bad.json'), ...text, '--iterations', '1', '--backend', backend, '--out', name('batch-bad-out.json'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(`rnn-wasm train: --resume ${name('batch-bad.json')}: meta.training.batch must be an integer in [1, 65536], got 1000000000\n`);
     // A new model: the default batch of 16.
     const fresh = ok('train', ...text, '--hidden', '8', '--iterations', '2', '--backend', backend, '--out', name('batch-default.json'));
     expect(fresh.split('\n')[0]).toMatch(/, in chunks of 5, 16 streams of 8 chunks side by side, a batch of 16 per update: a 5-8-5 model/);
