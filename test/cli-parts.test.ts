@@ -5,9 +5,10 @@ import { UsageError } from '../src/cli/args.js';
 import { lossChart } from '../src/cli/chart.js';
 import { checkCanSave, HEAP_BYTES_PER_PARAMETER, parameterCount } from '../src/cli/limits.js';
 import { compact, duration, lossSummary, lossView, progressFields } from '../src/cli/progress.js';
-import { chooseSchedule, storedTraining } from '../src/cli/schedule.js';
+import { chooseSchedule, defaultRate, storedTraining } from '../src/cli/schedule.js';
+import { streamsFor } from '../src/cli/tasks.js';
 import { trainModel } from '../src/cli/train-model.js';
-import { periodicDataset } from '../src/index.js';
+import { DEFAULT_LEARNING_RATES, periodicDataset } from '../src/index.js';
 import { BACKENDS, create } from './helpers.js';
 
 describe.each(BACKENDS)('trainModel on %s', (backend) => {
@@ -102,6 +103,19 @@ describe('the progress bar and the summary', () => {
   });
 });
 
+describe('streamsFor', () => {
+  it('gives a long text the whole batch, a short one fewer streams, each of 8 chunks or more, leaving out at most 1 in 50 chunks', () => {
+    expect(streamsFor(24_000, 16)).toBe(16);
+    expect(streamsFor(24_001, 16)).toBe(16); // one chunk left out
+    expect(streamsFor(120, 16)).toBe(15); // 8 chunks each, none left out
+    expect(streamsFor(128, 16)).toBe(16);
+    expect(streamsFor(127, 16)).toBe(14); // 16 would leave out 15 chunks and 15 leave out 7 (at most 2.54 may be): 14 leave out 1
+    expect(streamsFor(13, 16)).toBe(1);
+    expect(streamsFor(1, 16)).toBe(1);
+    expect(streamsFor(24_000, 1)).toBe(1);
+  });
+});
+
 describe('chooseSchedule', () => {
   const stored = { optimizer: 'adagrad' as const, learningRate: 0.05 };
 
@@ -119,6 +133,19 @@ describe('chooseSchedule', () => {
     expect(chooseSchedule({ optimizer: 'adagrad' }, 'sequence', resumed)).toMatchObject({ optimizer: 'adagrad', learningRate: 0.05 });
     expect(chooseSchedule({}, 'text', { path: 'm.json' })).toEqual({
       optimizer: 'adam', learningRate: 0.001, says: 'adam from lr 0.001 (m.json records no optimiser: the default for a text)',
+    });
+  });
+
+  it('a text in batches takes adam\'s rate times the square root of the batch; the other optimisers keep theirs', () => {
+    expect([1, 2, 13, 16, 32].map((batch) => defaultRate('adam', batch))).toEqual([0.001, 0.00141, 0.00361, 0.004, 0.00566]);
+    expect(defaultRate('adagrad', 16)).toBe(DEFAULT_LEARNING_RATES.adagrad);
+    expect(chooseSchedule({}, 'text', undefined, 16)).toEqual({ optimizer: 'adam', learningRate: 0.004, says: 'adam from lr 0.004 (the default for a text in batches of 16, 0.001 x sqrt(16))' });
+    expect(chooseSchedule({ optimizer: 'adam' }, 'text', undefined, 16)).toEqual({ optimizer: 'adam', learningRate: 0.004, says: 'adam from lr 0.004 (in batches of 16, 0.001 x sqrt(16))' });
+    expect(chooseSchedule({ lr: '0.01' }, 'text', undefined, 16)).toMatchObject({ optimizer: 'adam', learningRate: 0.01, says: 'adam from lr 0.01 (the default for a text)' });
+    // A resumed model keeps its file's rate, whatever the batch.
+    expect(chooseSchedule({}, 'text', { path: 'm.json', stored: { optimizer: 'adam', learningRate: 0.001 } }, 16)).toMatchObject({ learningRate: 0.001 });
+    expect(chooseSchedule({ optimizer: 'adam' }, 'text', { path: 'm.json', stored }, 16)).toMatchObject({
+      learningRate: 0.004, says: 'adam from lr 0.004 (--optimizer, in batches of 16, 0.001 x sqrt(16); m.json was trained with adagrad, whose state is not carried over)',
     });
   });
 

@@ -61,6 +61,7 @@ describe('rnn-wasm train --task series, then forecast', () => {
     [['train', '--task', 'series', '--data', 'short.csv', '--hidden', '4', '--iterations', '1', '--out', 'x.json'], /needs 25 rows of training data, got 4/],
     [['train', '--task', 'series', '--data', 'short.csv', '--test', '1', '--hidden', '4', '--iterations', '1', '--out', 'x.json'], /--test must be in \[0, 1\)/],
     [['train', '--task', 'series', '--data', 'short.csv', '--columns', 'nope', '--hidden', '4', '--iterations', '1', '--out', 'x.json'], /no column "nope"/],
+    [['train', '--task', 'series', '--data', 'short.csv', '--batch', '4', '--hidden', '4', '--iterations', '1', '--out', 'x.json'], /^rnn-wasm train: --batch applies to --task text, not to --task series \(which trains in shuffled batches of 8 windows\)\n$/],
     [['forecast', '--model', 'classes.json', '--data', 'short.csv', '--steps', '2'], /does not forecast/],
   ])('%o is refused with exit code 2 and one line', (args, message) => {
     writeFileSync(at('words.csv'), 'a,b\nx,y\nz,w\n');

@@ -120,10 +120,12 @@ describe.each(BACKEND_NAMES)('rnn-wasm train, predict and export on %s', (backen
     expect(readModelFile(name('adam.json')).meta).toMatchObject({ training: { optimizer: 'adam', learningRate: DEFAULT_LEARNING_RATES.adam } });
   });
 
-  it('--task text trains over the chunks as one stream, samples, and resumes exactly', async () => {
-    const common = ['--backend', backend, '--optimizer', 'adagrad'];
+  it('--task text --batch 1 trains over the chunks as one stream, samples, and resumes exactly', async () => {
+    const common = ['--backend', backend, '--optimizer', 'adagrad', '--batch', '1'];
     const out = ok('train', '--task', 'text', '--text', 'text.txt', '--seq-length', '5', '--hidden', '8', '--iterations', '6', ...common, '--out', name('text-first.json'));
+    expect(out).toMatch(/^task text text.txt: 63 characters of 5 kinds, in chunks of 5: a 5-8-5 model/);
     expect(out).toMatch(/^trained 6 epochs \(6 in all\)/m);
+    expect(readModelFile(name('text-first.json')).meta).toMatchObject({ training: { batch: 1, iterations: 6, updates: 6 * 13 } });
     expect(out).toMatch(/epochs 1 to 6, loss per character, log scale/);
     expect(out).toMatch(/^sample: "a[abcd ]{80}"$/m);
     // A model file cannot make the command read a file: the text is named again to resume.
@@ -149,7 +151,7 @@ describe.each(BACKEND_NAMES)('rnn-wasm train, predict and export on %s', (backen
     expect(out).toMatch(new RegExp(`^training: adagrad at lr 0.05, as ${name('ada-first.json')} was trained$`, 'm'));
     ok('train', ...text, '--iterations', '7', '--optimizer', 'adagrad', '--lr', '0.05', '--out', name('ada-whole.json'), '--quiet');
     expect(await loadBits(name('ada-resumed.json'))).toBe(await loadBits(name('ada-whole.json')));
-    expect(readModelFile(name('ada-resumed.json')).meta).toMatchObject({ training: { optimizer: 'adagrad', learningRate: 0.05, iterations: 7 } });
+    expect(readModelFile(name('ada-resumed.json')).meta).toMatchObject({ training: { optimizer: 'adagrad', learningRate: 0.05, batch: 16, iterations: 7 } });
 
     // The same for one sequence, trained with adam.
     const periodic = ['--task', 'periodic', '--hidden', '5', '--backend', backend, '--optimizer', 'adam'];
@@ -171,19 +173,64 @@ describe.each(BACKEND_NAMES)('rnn-wasm train, predict and export on %s', (backen
   it('--task text trains with adam by default and shows the loss per character beside log V', async () => {
     const out = ok('train', '--task', 'text', '--text', 'text.txt', '--seq-length', '5', '--hidden', '8', '--iterations', '6', '--backend', backend, '--out', name('text-default.json'));
     const source = readFileSync(at('text.txt'), 'utf8');
+    // 62 characters to predict are 13 chunks of 5: too few for two streams of 8, so one stream.
     const text = textDataset(source, 5);
     const V = text.vocab.length;
     const rnn = await RNN.create(V, 8, V, { seed: '1', backend });
     const { losses } = rnn.fit(text.sequences, { epochs: 6, carryState: true, optimizer: 'adam' });
     expect(await loadBits(name('text-default.json'))).toBe(paramBits(rnn));
-    expect(readModelFile(name('text-default.json')).meta).toMatchObject({ training: { optimizer: 'adam', learningRate: DEFAULT_LEARNING_RATES.adam } });
-    // The first line names the text, not its vocabulary.
-    expect(out.split('\n')[0]).toBe(`task text text.txt: ${source.length} characters of ${V} kinds, in chunks of 5: a ${V}-8-${V} model on the ${backend} backend`);
+    expect(readModelFile(name('text-default.json')).meta).toMatchObject({ training: { optimizer: 'adam', learningRate: DEFAULT_LEARNING_RATES.adam, batch: 16, iterations: 6, updates: 6 * 13 } });
+    // The first line names the text, not its vocabulary, and how its chunks are batched.
+    expect(out.split('\n')[0]).toBe(`task text text.txt: ${source.length} characters of ${V} kinds, in chunks of 5, one stream, a chunk per update (not 16: the most streams of 8 chunks or more that leave out at most 1 in 50 chunks): a ${V}-8-${V} model on the ${backend} backend`);
     expect(out).toMatch(/^training: adam from lr 0.001 \(the default for a text\)$/m);
     const chars = source.length - 1;
     const perChar = (loss: number): string => ((loss * text.sequences.length) / chars).toFixed(3);
     expect(out).toMatch(new RegExp(`^trained 6 epochs \\(6 in all\\) in [\\d.]+ s, [\\d.]+k? characters/s: loss ${perChar(losses[0])} -> ${perChar(losses[5])} per character \\(log V = ${Math.log(V).toFixed(3)} is a uniform guess\\)$`, 'm'));
     expect(out).toMatch(new RegExp(`\\|[-*]+ log V = ${Math.log(V).toFixed(3)}, a uniform guess$`, 'm'));
+  });
+
+  it('--batch N reads a text as N streams, and a model resumes in batches of another size', async () => {
+    // 640 characters to predict: 128 chunks of 5, 8 for each of the 16 streams of the default batch.
+    const source = 'abcabd abcabd abcabd '.repeat(31).slice(0, 641);
+    writeFileSync(at(name('streams.txt')), source);
+    const text = ['--task', 'text', '--text', name('streams.txt'), '--seq-length', '5'];
+    const common = ['--backend', backend, '--optimizer', 'adagrad'];
+    ok('train', ...text, '--hidden', '8', '--iterations', '3', ...common, '--batch', '1', '--out', name('batch-first.json'), '--quiet');
+    const out = ok('train', '--resume', name('batch-first.json'), ...text, '--iterations', '2', ...common, '--batch', '4', '--out', name('batch-resumed.json'));
+    expect(out.split('\n')[0]).toBe(`task text ${name('streams.txt')}: 641 characters of 5 kinds, in chunks of 5, 4 streams of 32 chunks side by side, a batch of 4 per update: the 5-8-5 model of ${name('batch-first.json')} (3 epochs so far) on the ${backend} backend`);
+    expect(out).toMatch(/^trained 2 epochs \(5 in all\) in [\d.]+ s, [\d.]+k? characters\/s: loss /m);
+    const rnn = await RNN.create(5, 8, 5, { seed: '1', backend });
+    rnn.fit(textDataset(source, 5).sequences, { epochs: 3, carryState: true, optimizer: 'adagrad' });
+    rnn.fit(textDataset(source, 5, { streams: 4 }).sequences, { epochs: 2, carryState: true, batchSize: 4, optimizer: 'adagrad' });
+    expect(await loadBits(name('batch-resumed.json'))).toBe(paramBits(rnn));
+    // Updates are counted as made: 128 an epoch one chunk at a time, then 32 in batches of 4.
+    const file = readModelFile(name('batch-resumed.json'));
+    expect(file.meta).toMatchObject({ training: { batch: 4, iterations: 5, updates: 3 * 128 + 2 * 32 } });
+    expect(file.optimizer.info.steps).toBe(3 * 128 + 2 * 32);
+
+    // Without --batch a resumed model keeps its file's; a file that records none was trained one chunk at a time.
+    const again = ok('train', '--resume', name('batch-resumed.json'), ...text, '--iterations', '1', '--backend', backend, '--out', name('batch-again.json'));
+    expect(again.split('\n')[0]).toMatch(/, in chunks of 5, 4 streams of 32 chunks side by side, a batch of 4 per update: /);
+    const { batch: _, ...older } = (file.meta as { training: Record<string, unknown> }).training;
+    writeFileSync(at(name('batch-older.json')), JSON.stringify({ ...file, meta: { ...(file.meta as object), training: older } }));
+    const old = ok('train', '--resume', name('batch-older.json'), ...text, '--iterations', '1', '--backend', backend, '--out', name('batch-old.json'));
+    expect(old.split('\n')[0]).toMatch(/, in chunks of 5: the 5-8-5 model/);
+    // A file's batch is untrusted, as the rest of it is.
+    writeFileSync(at(name('batch-bad.json')), JSON.stringify({ ...file, meta: { ...(file.meta as object), training: { ...older, batch: 1e9 } } }));
+    const bad = cli('train', '--resume', name('batch-bad.json'), ...text, '--iterations', '1', '--backend', backend, '--out', name('batch-bad-out.json'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(`rnn-wasm train: --resume ${name('batch-bad.json')}: meta.training.batch must be an integer in [1, 65536], got 1000000000\n`);
+    // A new model: the default batch of 16.
+    const fresh = ok('train', ...text, '--hidden', '8', '--iterations', '2', '--backend', backend, '--out', name('batch-default.json'));
+    expect(fresh.split('\n')[0]).toMatch(/, in chunks of 5, 16 streams of 8 chunks side by side, a batch of 16 per update: a 5-8-5 model/);
+    expect(fresh).toMatch(/^training: adam from lr 0.004 \(the default for a text in batches of 16, 0.001 x sqrt\(16\)\)$/m);
+    expect(readModelFile(name('batch-default.json')).meta).toMatchObject({ training: { optimizer: 'adam', learningRate: 0.004, batch: 16, updates: 2 * 8 } });
+    const data = textDataset(source, 5, { streams: 16 });
+    const batched = await RNN.create(5, 8, 5, { seed: '1', backend });
+    const { losses } = batched.fit(data.sequences, { epochs: 2, carryState: true, batchSize: 16, optimizer: 'adam', learningRate: 0.004 });
+    expect(await loadBits(name('batch-default.json'))).toBe(paramBits(batched));
+    const perChar = (loss: number): string => ((loss * 128) / 640).toFixed(3);
+    expect(fresh).toMatch(new RegExp(`^trained 2 epochs \\(2 in all\\) in [\\d.]+ s, [\\d.]+k? characters/s: loss ${perChar(losses[0])} -> ${perChar(losses[1])} per character `, 'm'));
   });
 
   it('predict --string runs a text model on characters, each prediction against the next one', async () => {
@@ -322,9 +369,12 @@ describe('rnn-wasm train --task text, interrupted in an epoch', () => {
     expect(message, stderr).not.toBeNull();
     const updates = Number(message![1].replaceAll(',', ''));
     expect(updates).toBeGreaterThan(0);
-    expect(stdout).toMatch(new RegExp(`^trained 0 epochs and ${message![1]} of the 24,000 chunks of epoch 1 \\(0 in all\\) in [\\d.]+ s, [\\d.]+k? characters/s: no epoch completed, so no loss to show, then interrupted$`, 'm'));
+    // Its 24,000 chunks are 16 streams of 1,500: each update trains one chunk of each.
+    expect(stdout).toMatch(/^task text long.txt: 600,000 characters of 5 kinds, in chunks of 25, 16 streams of 1,500 chunks side by side, a batch of 16 per update: /);
+    const chunks = (16 * updates).toLocaleString('en-US');
+    expect(stdout).toMatch(new RegExp(`^trained 0 epochs and ${chunks} of the 24,000 chunks of epoch 1 \\(0 in all\\) in [\\d.]+ s, [\\d.]+k? characters/s: no epoch completed, so no loss to show, then interrupted$`, 'm'));
     const file = readModelFile('long.json');
-    expect(file.meta).toMatchObject({ training: { optimizer: 'adam', iterations: 0, updates } });
+    expect(file.meta).toMatchObject({ training: { optimizer: 'adam', batch: 16, iterations: 0, updates } });
     expect(file.optimizer.info.steps).toBe(updates);
   });
 });
@@ -361,13 +411,23 @@ describe('rnn-wasm train, large models', () => {
 });
 
 describe('rnn-wasm train --task text on a large text', () => {
+  it('refuses, with exit code 2 and before training, a --batch whose memory is over the limit', () => {
+    let text = '';
+    for (let i = 0; text.length < 200_000; i++) text += String.fromCharCode(97 + ((i * 7 + (i >> 3)) % 26));
+    writeFileSync(at('wide.txt'), text);
+    const run = cli('train', '--task', 'text', '--text', 'wide.txt', '--seq-length', '1', '--hidden', '500', '--iterations', '1', '--batch', '20000', '--out', 'wide.json', '--quiet');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^rnn-wasm train: --batch 20000: RNN\.fitAsync: .* model in batches of 19999 needs \d+ bytes, more than the limit of \d+\n$/);
+    expect(existsSync(at('wide.json'))).toBe(false);
+  });
+
   it('a 2 MB text of 84 kinds trains (its characters are ids: memory follows the text, not text x vocabulary)', () => {
     const kinds = Array.from({ length: 84 }, (_, k) => String.fromCharCode(33 + k)).join('');
     let text = '';
     for (let i = 0; text.length < 2_000_000; i++) text += kinds[(i * 7 + (i >> 3)) % kinds.length];
     writeFileSync(at('two-mb.txt'), text);
     const out = ok('train', '--task', 'text', '--text', 'two-mb.txt', '--seq-length', '50', '--hidden', '4', '--iterations', '1', '--out', 'two-mb.json');
-    expect(out).toMatch(/^task text two-mb.txt: 2,000,000 characters of 84 kinds, in chunks of 50: a 84-4-84 model/m);
+    expect(out).toMatch(/^task text two-mb.txt: 2,000,000 characters of 84 kinds, in chunks of 50, 16 streams of 2,500 chunks side by side, a batch of 16 per update: a 84-4-84 model/m);
     const file = JSON.parse(readFileSync(at('two-mb.json'), 'utf8')) as { version: number; model: { input: string }; inputDim: number };
     expect([file.version, file.model.input, file.inputDim]).toEqual([2, 'index', 84]);
   });
@@ -405,6 +465,9 @@ describe('bad arguments: exit 2, one line on stderr, no stack trace', () => {
     ['a text task without its text', ['train', '--task', 'text', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --task text needs --text FILE$/],
     ['a text too short', ['train', '--task', 'text', '--text', 'short.txt', '--hidden', '3', '--iterations', '2', '--out', 'x.json'], /^rnn-wasm train: --text short.txt: the text must have at least 2 characters, got 1$/],
     ['--text for another task', [...train, '--text', 'text.txt'], /^rnn-wasm train: --text does not apply to --task constant$/],
+    ['--batch for another task', [...train, '--batch', '4'], /^rnn-wasm train: --batch applies to --task text, not to --task constant$/],
+    ['--batch 0', ['train', '--task', 'text', '--text', 'text.txt', '--hidden', '3', '--iterations', '2', '--batch', '0', '--out', 'x.json'], /^rnn-wasm train: --batch must be an integer in \[1, 65536\], got "0"$/],
+    ['--batch that is not an integer', ['train', '--task', 'text', '--text', 'text.txt', '--hidden', '3', '--iterations', '2', '--batch', '2.5', '--out', 'x.json'], /^rnn-wasm train: --batch must be an integer in \[1, 65536\], got "2.5"$/],
     ['negative iterations', [...train, '--iterations=-1'], /^rnn-wasm train: --iterations must be an integer in \[0, 1000000000\], got "-1"$/],
     ['fractional iterations', [...train, '--iterations', '2.5'], /^rnn-wasm train: --iterations must be an integer/],
     ['zero hidden units', [...train, '--hidden', '0'], /^rnn-wasm train: --hidden must be an integer in \[1, 65536\], got "0"$/],

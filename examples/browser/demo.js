@@ -23,6 +23,24 @@ const SAMPLE_EVERY_MS = 150;
 const YIELD_EVERY_MS = 12;
 /** A burst of training is kept between these durations by halving or doubling its size. */
 const BURST_MS = { low: 3, high: 9 };
+/**
+ * The text task's streams: fewest chunks a stream may have, and most of the text's chunks its
+ * streams may leave out (as `rnn-wasm train --batch` cuts a text; see streamsFor).
+ */
+const STREAMS = { minChunks: 8, maxLeftOut: 1 / 50 };
+
+/**
+ * The streams to cut `chunks` chunks into for batches of up to `batch`: the most that give each
+ * stream STREAMS.minChunks chunks or more and leave out at most STREAMS.maxLeftOut of them. A
+ * short text (the page's own, of 8 chunks of 16) is one stream: batches of a few chunks would make
+ * too few updates an epoch to learn it.
+ */
+function streamsFor(chunks, batch) {
+  for (let s = Math.min(batch, Math.floor(chunks / STREAMS.minChunks)); s > 1; s--) {
+    if (chunks % s <= STREAMS.maxLeftOut * chunks) return s;
+  }
+  return 1;
+}
 
 /**
  * A training job from the controls: a fresh model's sizes, how to train it for a burst of `k`
@@ -107,17 +125,26 @@ function recallJob({ classes, seed }) {
   };
 }
 
-/** The text task: the text as one stream, cut into sequences that carry the hidden state on. */
+/**
+ * The text task: the text cut into sequences that carry the hidden state on, read as streams side
+ * by side (a batch of one chunk of each per update, which trains more characters a second than
+ * one stream), or as one stream when it is short or the batch is 1.
+ */
 function textJob() {
   const source = $('text').value;
-  const text = textDataset(source, positiveInt('seq-length'));
+  const seqLength = positiveInt('seq-length');
+  const whole = textDataset(source, seqLength);
+  const streams = streamsFor(whole.sequences.length, positiveInt('batch'));
+  const text = streams === 1 ? whole : textDataset(source, seqLength, { streams });
   const first = text.encode(Array.from(source)[0])[0];
   const V = text.vocab.length;
-  // The whole text as one sequence, which is what fit with carryState sees in each epoch.
-  const xs = text.sequences.flatMap((s) => s.xs);
-  const targets = text.sequences.flatMap((s) => s.targets);
+  // The whole text as one sequence, which is what fit with carryState sees in each epoch of one stream.
+  const xs = whole.sequences.flatMap((s) => s.xs);
+  const targets = whole.sequences.flatMap((s) => s.targets);
   const chars = targets.length;
-  const perChar = (meanLoss) => (meanLoss * text.sequences.length) / chars;
+  // fit's loss is the mean over the chunks it trains on (all but those streams leave out).
+  const trained = text.sequences.reduce((sum, s) => sum + s.targets.length, 0);
+  const perChar = (meanLoss) => (meanLoss * text.sequences.length) / trained;
   return {
     kind: 'text',
     inputDim: V,
@@ -125,9 +152,12 @@ function textJob() {
     total: positiveInt('epochs'),
     maxBurst: 5,
     text,
+    streams,
     uniform: Math.log(V),
-    burst: (rnn, k, options) => rnn.fitAsync(text.sequences, { epochs: k, carryState: true, ...options }),
+    burst: (rnn, k, options) => rnn.fitAsync(text.sequences, { epochs: k, carryState: true, batchSize: streams, ...options }),
     curveValue: perChar,
+    /** Characters trained a second, from `done` epochs in `busyMs`. */
+    rate: (done, busyMs) => (1000 * done * trained) / busyMs,
     evaluate(rnn) {
       rnn.resetHistory();
       const outputs = rnn.forward(xs);
@@ -231,6 +261,11 @@ function setStatus(state, text) {
 
 function formatUs(us) {
   return us >= 100 ? us.toFixed(0) : us.toFixed(1);
+}
+
+/** The speed of `done` units in `busyMs`: characters a second for text, else µs a unit. */
+function formatSpeed(job, done, busyMs) {
+  return job.rate === undefined ? formatUs((1000 * busyMs) / done) : job.rate(done, busyMs).toFixed(0);
 }
 
 /** Points the loss curve keeps at most: beyond it, every other one is dropped. */
@@ -472,14 +507,15 @@ async function train(event) {
   clearView(job.kind, job);
   const controller = new AbortController();
   setRunning(controller);
-  setStatus('training', `Training on ${backend === 'wasm' ? 'wasm' : 'pure TS'}…`);
+  const streams = job.streams > 1 ? `, ${job.streams} streams of the text side by side` : '';
+  setStatus('training', `Training on ${backend === 'wasm' ? 'wasm' : 'pure TS'}${streams}…`);
   const stopAtFull = job.kind === 'sequence' && $('stop-at-full').checked;
   let lastSample = -Infinity;
   let shown;
   const show = (done, busyMs) => {
     shown = job.evaluate(rnn);
     $('iteration').textContent = String(done);
-    if (done > 0) $('speed').textContent = formatUs((1000 * busyMs) / done);
+    if (done > 0) $('speed').textContent = formatSpeed(job, done, busyMs);
     $('loss').textContent = job.kind === 'text' ? shown.loss.toFixed(3) : shown.loss.toExponential(3);
     $('loss').dataset.value = String(shown.loss);
     $('accuracy').textContent = `${(100 * shown.accuracy).toFixed(0)}%`;
@@ -549,7 +585,7 @@ async function compareSpeed() {
         if (reason === 'aborted') break;
         if (reason === 'diverged') throw new RangeError(`the loss stopped being finite on ${backend}: lower the learning rate`);
         us[backend] = (1000 * busyMs) / Math.max(1, done);
-        $(`speed-${backend}`).textContent = formatUs(us[backend]);
+        $(`speed-${backend}`).textContent = formatSpeed(job, Math.max(1, done), busyMs);
       } finally {
         rnn.dispose();
       }

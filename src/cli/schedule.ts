@@ -50,17 +50,38 @@ export function storedTraining(path: string, training: unknown): StoredTraining 
 }
 
 /**
+ * The default rate of `optimizer` for updates on the mean gradient of `batch` sequences. Adam's
+ * grows with the square root of the batch (the square-root scaling rule for adaptive methods:
+ * Malladi et al. 2022, "On the SDEs and Scaling Rules for Adaptive Gradient Algorithms"), rounded
+ * to 3 digits: a text's batches of 16 chunks make 16 times fewer updates per epoch, and at
+ * adam's 0.001 they learnt less in the time one stream took (bench notes in the README's Command
+ * line). The others keep their rate.
+ *
+ * @example
+ * defaultRate('adam', 16); // 0.004
+ * defaultRate('adagrad', 16); // 0.1
+ */
+export function defaultRate(optimizer: OptimizerName, batch: number): number {
+  const rate = DEFAULT_LEARNING_RATES[optimizer];
+  return optimizer === 'adam' && batch > 1 ? Number((rate * Math.sqrt(batch)).toPrecision(3)) : rate;
+}
+
+/**
  * Chooses the optimiser and learning rate: --optimizer and --lr when given; when resuming, what
  * the file was trained with (its rate too, unless --optimizer names another optimiser, whose own
- * default rate then applies); else the default of the task's kind.
+ * default rate then applies); else the default of the task's kind. A default rate is that of
+ * updates on batches of `batch` sequences (see defaultRate).
  */
-export function chooseSchedule(values: Values, kind: TaskKind, resumed?: { path: string; stored?: StoredTraining }): Schedule {
+export function chooseSchedule(values: Values, kind: TaskKind, resumed?: { path: string; stored?: StoredTraining }, batch = 1): Schedule {
   const flagged = values.optimizer === undefined ? undefined : choice('optimizer', values.optimizer as string, OPTIMIZERS);
   const flaggedRate = values.lr === undefined ? undefined : number('lr', values.lr as string, 0);
   const stored = resumed?.stored;
   const optimizer = flagged ?? stored?.optimizer ?? DEFAULT_OPTIMIZER[kind];
   const keepsStored = stored !== undefined && stored.optimizer === optimizer;
-  const learningRate = flaggedRate ?? (keepsStored ? stored.learningRate : DEFAULT_LEARNING_RATES[optimizer]);
+  const learningRate = flaggedRate ?? (keepsStored ? stored.learningRate : defaultRate(optimizer, batch));
+  const scaled = flaggedRate === undefined && !keepsStored && learningRate !== DEFAULT_LEARNING_RATES[optimizer]
+    ? `in batches of ${batch}, ${DEFAULT_LEARNING_RATES[optimizer]} x sqrt(${batch})`
+    : '';
   const task = { text: 'a text', series: 'a series', sequence: 'one sequence' }[kind];
   const rate = `lr ${learningRate}`;
   const file = resumed?.path ?? 'the model file';
@@ -70,11 +91,12 @@ export function chooseSchedule(values: Values, kind: TaskKind, resumed?: { path:
       ? `${optimizer} at ${rate}, as ${file} was trained`
       : `${optimizer} at ${rate} (--lr; ${file} was trained at lr ${stored.learningRate})`;
   } else if (stored !== undefined) {
-    says = `${optimizer} from ${rate} (--optimizer; ${file} was trained with ${stored.optimizer}, whose state is not carried over)`;
+    says = `${optimizer} from ${rate} (--optimizer${scaled === '' ? '' : `, ${scaled}`}; ${file} was trained with ${stored.optimizer}, whose state is not carried over)`;
   } else if (flagged !== undefined) {
-    says = `${optimizer} from ${rate}`;
+    says = `${optimizer} from ${rate}${scaled === '' ? '' : ` (${scaled})`}`;
   } else {
-    const why = resumed === undefined ? `the default for ${task}` : `${resumed.path} records no optimiser: the default for ${task}`;
+    const theDefault = `the default for ${task}${scaled === '' ? '' : ` ${scaled}`}`;
+    const why = resumed === undefined ? theDefault : `${resumed.path} records no optimiser: ${theDefault}`;
     says = `${optimizer} from ${rate} (${why})`;
   }
   return { optimizer, learningRate, says };

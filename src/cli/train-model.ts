@@ -1,6 +1,7 @@
 // The one place the command line trains a model: `trainAsync` on a single sequence, or `fitAsync`
-// over the chunks of a text read as one stream (as min-char-rnn trains). Async, so that Ctrl-C
-// (through `signal`) can stop it between iterations.
+// over the chunks of a text read as streams side by side, a batch of one chunk of each per update
+// (as char-rnn trains; one stream, as min-char-rnn trains, with --batch 1). Async, so that Ctrl-C
+// (through `signal`) can stop it between updates.
 import type { Dataset, TextDataset } from '../datasets.js';
 import { DEFAULT_LEARNING_RATES, OPTIMIZERS, type OptimizerName } from '../optimizers.js';
 import type { RNN } from '../rnn.js';
@@ -12,7 +13,8 @@ export { DEFAULT_LEARNING_RATES, OPTIMIZERS, type OptimizerName };
 /** What to train on: one sequence, or the chunks of a text (then an iteration is an epoch). */
 export interface TrainingData {
   data: Dataset;
-  text?: TextDataset<'index'>;
+  /** A text's chunks, in the order of its `streams` streams side by side (see textDataset). */
+  text?: TextDataset<'index'> & { streams: number };
   /** A series: its training windows, and the held-out ones (empty when none are held out). */
   series?: Pick<SeriesDataset, 'train' | 'test'>;
 }
@@ -57,6 +59,8 @@ export async function trainModel(rnn: RNN, task: TrainingData, options: TrainMod
   }
   const { losses, stopped } = task.text === undefined
     ? await rnn.trainAsync(task.data.xs, task.data.targets as number[], { iterations, ...schedule })
-    : await rnn.fitAsync(rnn.input === 'index' ? task.text.sequences : oneHotSequences(task.text), { epochs: iterations, carryState: true, ...schedule });
+    : await rnn.fitAsync(rnn.input === 'index' ? task.text.sequences : oneHotSequences(task.text), {
+      epochs: iterations, carryState: true, batchSize: task.text.streams, ...schedule,
+    });
   return { losses, stopped };
 }

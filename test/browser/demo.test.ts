@@ -1,8 +1,9 @@
 // The demo page in real Chromium, driven through its controls as a person would: every optimiser
 // on offer, a periodic task trained to full accuracy on each backend, the text task trained well
-// below the uniform guess with a sample shown, Stop, the speeds of both backends on both kinds of
-// task, the identity task scored on a held-out sequence, the page on a phone's width, and
-// screenshots (test-results/demo-periodic.png, demo-text.png, demo-phone.png) for the record.
+// below the uniform guess with a sample shown, a longer text trained in batches of streams, Stop,
+// the speeds of both backends on both kinds of task, the identity task scored on a held-out
+// sequence, the page on a phone's width, and screenshots (test-results/demo-periodic.png,
+// demo-text.png, demo-phone.png) for the record.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '../../examples/browser/serve.mjs';
@@ -203,6 +204,42 @@ describe.skipIf(SKIP_REASON !== undefined)(`demo page in chromium${skipNote}`, (
     await page.fill('#temperature', '0.8');
     expect(await page.textContent('#sample')).toBe(sample);
     expect(await page.textContent('#sample-note')).toBe('');
+    expect(pageErrors()).toEqual([]);
+  });
+
+  it('trains a longer text in batches of streams side by side, to the bits of one fit, and shows characters a second', async () => {
+    const { page } = session;
+    await page.selectOption('#task', 'text');
+    const short = await page.inputValue('#text');
+    // 8 times the page's text: 1,023 characters to predict, 64 chunks of 16, cut into 8 streams of 8.
+    const text = short.repeat(8);
+    await page.fill('#text', text);
+    await page.selectOption('#optimizer', 'adagrad');
+    await page.fill('#seq-length', String(SEQ_LENGTH));
+    await page.fill('#hidden', '16');
+    await page.fill('#epochs', '20');
+    await page.fill('#seed', '7');
+    expect(await page.inputValue('#batch')).toBe('16');
+    await page.click('.switch label:has(input[value="wasm"])');
+    await page.click('#train');
+    expect(await waitForState(['done', 'error']), await page.textContent('#status') ?? '').toBe('done');
+    const oneRun = await inPage(async ({ RNN, textDataset }, { text, seqLength }) => {
+      const data = textDataset(text, seqLength, { streams: 8 });
+      const V = data.vocab.length;
+      const rnn = await RNN.create(V, 16, V, { seed: '7', backend: 'wasm' });
+      rnn.fit(data.sequences, { epochs: 20, optimizer: 'adagrad', learningRate: 0.1, carryState: true, batchSize: 8 });
+      // The page shows the loss of the whole text read as one sequence.
+      const sequences = textDataset(text, seqLength).sequences as { xs: Float64Array[]; targets: number[] }[];
+      const targets = sequences.flatMap((s) => s.targets);
+      rnn.resetHistory();
+      rnn.forward(sequences.flatMap((s) => s.xs));
+      return (rnn.loss(targets) as number) / targets.length;
+    }, { text, seqLength: SEQ_LENGTH });
+    expect(await shownLoss()).toBe(oneRun);
+    expect(await page.textContent('.stats div:has(#speed) .for-text')).toBe('chars / s');
+    expect(Number(await page.textContent('#speed'))).toBeGreaterThan(0);
+    await page.fill('#text', short);
+    await page.fill('#epochs', String(EPOCHS));
     expect(pageErrors()).toEqual([]);
   });
 
