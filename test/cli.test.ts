@@ -233,6 +233,28 @@ describe.each(BACKEND_NAMES)('rnn-wasm train, predict and export on %s', (backen
     expect(fresh).toMatch(new RegExp(`^trained 2 epochs \\(2 in all\\) in [\\d.]+ s, [\\d.]+k? characters/s: loss ${perChar(losses[0])} -> ${perChar(losses[1])} per character `, 'm'));
   });
 
+  it('--workers N computes each batch in N workers: the same bits for every N, those of fitAsync with workers', async () => {
+    const source = 'abcabd abcabd abcabd '.repeat(31).slice(0, 641);
+    writeFileSync(at(name('workers.txt')), source);
+    const text = ['--task', 'text', '--text', name('workers.txt'), '--seq-length', '5', '--hidden', '8', '--iterations', '2', '--backend', backend];
+    const two = ok('train', ...text, '--workers', '2', '--out', name('workers-2.json'));
+    expect(two).toMatch(/^training: adam from lr 0.004 \(the default for a text in batches of 16, 0.001 x sqrt\(16\)\), each batch in 2 workers \(shards of 4 sequences\)$/m);
+    ok('train', ...text, '--workers', '3', '--out', name('workers-3.json'), '--quiet');
+    ok('train', ...text, '--workers', '1', '--out', name('workers-1.json'), '--quiet');
+    const rnn = await RNN.create(5, 8, 5, { seed: '1', backend, input: 'index' });
+    await rnn.fitAsync(textDataset(source, 5, { streams: 16, input: 'index' }).sequences, {
+      epochs: 2, carryState: true, batchSize: 16, optimizer: 'adam', learningRate: 0.004, workers: 2, shardSize: 4,
+    });
+    for (const n of [1, 2, 3]) expect(await loadBits(name(`workers-${n}.json`)), `--workers ${n}`).toBe(paramBits(rnn));
+
+    const zero = cli('train', ...text, '--workers', '0', '--out', name('workers-0.json'));
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/--workers must be an integer in \[1, 256\]/);
+    const sequence = cli('train', '--task', 'periodic', '--hidden', '4', '--iterations', '2', '--workers', '2', '--out', name('workers-seq.json'));
+    expect(sequence.code).toBe(2);
+    expect(sequence.stderr).toBe('rnn-wasm train: --workers applies to --task text and --task series, which train on many sequences in batches, not to --task periodic\n');
+  });
+
   it('predict --string runs a text model on characters, each prediction against the next one', async () => {
     const rnn = await RNN.fromJSON(readFileSync(at(name('text-whole.json')), 'utf8'), { backend });
     const text = textDataset(readFileSync(at('text.txt'), 'utf8'), 5);

@@ -26,7 +26,19 @@ export interface TrainModelOptions {
   /** Called after each iteration's loss with the iterations done so far (and a series' validation loss). */
   onProgress?: (done: number, loss: number, validationLoss?: number) => void;
   signal?: AbortSignal;
+  /** Compute each batch (of a text or a series) in this many workers, in shards of WORKER_SHARD sequences. */
+  workers?: number;
 }
+
+/**
+ * The sequences of a shard with --workers: a series' batch of 8 windows is 2 shards, a text's
+ * default batch of 16 chunks 4, so 2 workers share either evenly. Fixed, so that every number of
+ * workers gives the same bits.
+ */
+export const WORKER_SHARD = 4;
+
+/** The most workers --workers takes, as fitAsync does. */
+export { MAX_WORKERS } from '../training-options.js';
 
 /** A text's id sequences as one-hot vectors, for a text model written before text models read ids. */
 function oneHotSequences(text: TextDataset<'index'>): { xs: Float64Array[]; targets: number[] }[] {
@@ -43,9 +55,9 @@ function oneHotSequences(text: TextDataset<'index'>): { xs: Float64Array[]; targ
 
 /** Trains `rnn` and returns every iteration's loss and why training stopped. */
 export async function trainModel(rnn: RNN, task: TrainingData, options: TrainModelOptions): Promise<Pick<TrainResult, 'losses' | 'stopped'>> {
-  const { optimizer, learningRate, iterations, onProgress, signal } = options;
+  const { optimizer, learningRate, iterations, onProgress, signal, workers } = options;
   const schedule = {
-    optimizer, learningRate, signal,
+    optimizer, learningRate, signal, ...(workers === undefined ? {} : { workers, shardSize: WORKER_SHARD }),
     onProgress: ({ iteration, loss, validationLoss }: Progress) => onProgress?.(iteration + 1, loss, validationLoss),
   };
   if (task.series !== undefined) {

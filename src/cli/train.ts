@@ -14,7 +14,7 @@ import { lossSummary, lossView, progressFields, speed } from './progress.js';
 import { chooseSchedule, DEFAULT_OPTIMIZER, storedTraining } from './schedule.js';
 import { rmse } from './series.js';
 import { buildTask, STREAMS, TASK_NAMES, TASK_OPTIONS, taskFromFlags, TASKS, type TaskData, type TaskSpec } from './tasks.js';
-import { DEFAULT_LEARNING_RATES, OPTIMIZERS, trainModel, type OptimizerName } from './train-model.js';
+import { DEFAULT_LEARNING_RATES, MAX_WORKERS, OPTIMIZERS, trainModel, WORKER_SHARD, type OptimizerName } from './train-model.js';
 
 const MAX_HIDDEN = 65_536;
 const MAX_ITERATIONS = 1e9;
@@ -148,6 +148,10 @@ async function run(values: Values): Promise<number> {
   if (values.batch !== undefined && spec.task !== 'text') {
     throw new UsageError(`--batch applies to --task text, not to ${spec.task === 'data' ? '--data' : `--task ${spec.task}`}${spec.task === 'series' ? ' (which trains in shuffled batches of 8 windows)' : ''}`);
   }
+  const workers = values.workers === undefined ? undefined : integer('workers', values.workers as string, 1, MAX_WORKERS);
+  if (workers !== undefined && spec.task !== 'text' && spec.task !== 'series') {
+    throw new UsageError(`--workers applies to --task text and --task series, which train on many sequences in batches, not to ${spec.task === 'data' ? '--data' : `--task ${spec.task}`}`);
+  }
   const batch = chooseBatch(values, resumePath === undefined ? undefined : { path: resumePath, training: (resumed?.meta as Partial<CliMeta> | undefined)?.training });
   const task = await buildTask(spec, flagged === undefined ? `the task kept in ${resumePath}` : 'the flags', batch);
   const kind = task.series !== undefined ? 'series' : task.text === undefined ? 'sequence' : 'text';
@@ -180,7 +184,7 @@ async function run(values: Values): Promise<number> {
   const stack = `${rnn.layers > 1 ? `${rnn.layers}-layer ` : ''}${rnn.cell === 'rnn' ? '' : `${rnn.cell} `}`;
   const model = `${stack}${rnn.inputDim}-${rnn.hiddenDim}-${rnn.outputDim} model`;
   print(`task ${describeTask(task.spec, task, batch)}: ${resumePath === undefined ? `a ${model}` : `the ${model} of ${resumePath} (${previous.iterations} ${unit} so far)`} on the ${rnn.backend} backend`);
-  print(`training: ${says}`);
+  print(`training: ${says}${workers === undefined ? '' : `, each batch in ${workers} worker${workers === 1 ? '' : 's'} (shards of ${WORKER_SHARD} sequences)`}`);
   const bar = quiet ? undefined : new cliProgress.SingleBar({
     format: `training |{bar}| {value}/{total} ${unit} | loss {loss} | {speed} | time left {left}`,
     hideCursor: true,
@@ -189,7 +193,7 @@ async function run(values: Values): Promise<number> {
   bar?.start(iterations, 0, progressFields(view, 0, iterations, 0));
   const start = performance.now();
   const { losses, stopped } = await trainModel(rnn, task, {
-    optimizer, learningRate, iterations, signal: interrupt.signal,
+    optimizer, learningRate, iterations, signal: interrupt.signal, ...(workers === undefined ? {} : { workers }),
     onProgress: (done, loss, validationLoss) => {
       const fields = progressFields(view, done, iterations, (performance.now() - start) / 1000, loss);
       if (validationLoss !== undefined) fields.loss += ` | validation ${view.format(validationLoss)}`;
@@ -267,6 +271,7 @@ export const train: Command = {
     out: { type: 'string' },
     resume: { type: 'string' },
     batch: { type: 'string' },
+    workers: { type: 'string' },
     quiet: { type: 'boolean' },
   },
   help: `Usage: rnn-wasm train (--task NAME | --data FILE.json) --hidden N --iterations N --out MODEL.json [options]
@@ -314,6 +319,8 @@ Model and training:
   --seed S            seed of the weights and of the task's random inputs (default 1)
   --init NAME         uniform (default) or notebook
   --backend NAME      wasm (default) or ts
+  --workers N         text and series: compute each batch in N worker threads, data-parallel
+                      (fitAsync's workers), in shards of ${WORKER_SHARD} sequences: the same bits for every N
   --out MODEL.json    where to save the model
   --resume MODEL.json continue training this model, on its own task unless one is given
   --quiet             print nothing but errors
