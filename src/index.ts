@@ -1,7 +1,7 @@
 // rnn-wasm: recurrent networks with a WebAssembly core.
 export { init, RNN } from './rnn.js';
 export type {
-  BackendName, Gradients, GradientsLike, Ids, Params, ParamsLike, RNNOptions, Sequence, Targets, TrainResult, Vector, WasmBuild,
+  BackendName, Gradients, GradientsLike, Ids, InWorker, Params, ParamsLike, RNNOptions, Sequence, Targets, TrainResult, Vector, WasmBuild,
 } from './rnn.js';
 export type { CellName, InputKind, OutputAt, OutputKind } from './spec.js';
 export type { ONNXOptions } from './onnx.js';

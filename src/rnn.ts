@@ -20,9 +20,9 @@ import {
   hasNotebookTensors, resolveSpec, SPEC_OPTION_KEYS, type CellName, type InputKind, type ModelSpec, type OutputAt, type OutputKind,
 } from './spec.js';
 import { NOTEBOOK_NAMES } from './tensors.js';
-import { checkFitOptions, checkTrainOptions, type Example, type FitOptions, type Schedule, type TrainOptions, type TrainResult } from './training-options.js';
+import { checkFitOptions, checkTrainOptions, type Example, type FitOptions, type Progress, type Schedule, type TrainOptions, type TrainResult } from './training-options.js';
 import { fitRun, runInSlices, runToEnd, trainRun, type Run } from './training.js';
-import { canShareMemory, GradientWorkers, runInWorker, shapeOf } from './workers/pool.js';
+import { canShareMemory, GradientWorkers, runInWorker, shapeOf, type RunHooks } from './workers/pool.js';
 import type { Gradients, GradientsLike, Ids, Params, ParamsLike, RNNOptions, Sequence, Targets, Vector } from './types.js';
 
 export type { BackendName } from './backend.js';
@@ -101,6 +101,33 @@ function safetensorsOptions(where: string, options: unknown, keys: readonly stri
     if (!keys.includes(key)) throw new TypeError(`${where}: unknown option '${key}' (known: ${keys.join(', ')})`);
   }
   return options as Record<string, unknown>;
+}
+
+/**
+ * What fitInWorker and trainInWorker take beside the options of fitAsync and trainAsync.
+ *
+ * @example
+ * const view = await RNN.create(V, 32, V, { seed: 1 }); // shows predictions while `rnn` trains
+ * await rnn.fitInWorker(data, { epochs: 100, onWeights: (tensors) => view.setTensors(tensors) });
+ */
+export interface InWorker {
+  /**
+   * Called on this thread with a copy of the worker's weights (keyed as getTensors keys them)
+   * after an iteration (epoch), at most every 100 ms: for live predictions from another model
+   * while this one trains.
+   */
+  onWeights?: (tensors: Record<string, Float64Array>, progress: Progress) => void;
+}
+
+function checkWeightsHook(where: string, hook: unknown): void {
+  if (hook !== undefined && typeof hook !== 'function') throw new TypeError(`${where}: options.onWeights must be a function, got ${show(hook)}`);
+}
+
+/** The options without onWeights, for the checks of fit's options. */
+function withoutWeightsHook<T extends object>(options: T): T {
+  if (typeof options !== 'object' || options === null || !('onWeights' in options)) return options;
+  const { onWeights: _, ...rest } = options as T & InWorker;
+  return rest as T;
 }
 
 /**
@@ -892,16 +919,17 @@ export class RNN {
    * const rnn = await RNN.create(text.vocab.length, 32, text.vocab.length, { seed: 1 });
    * const result = await rnn.fitInWorker(text.sequences, { epochs: 100, optimizer: 'adam', onProgress: ({ loss }) => console.log(loss) });
    */
-  fitInWorker(data: ArrayLike<Example>, options: FitOptions): Promise<TrainResult> {
+  fitInWorker(data: ArrayLike<Example>, options: FitOptions & InWorker): Promise<TrainResult> {
     const where = 'RNN.fitInWorker';
     try {
       this.#assertIdle(where);
       readExamples(where, data, this.#spec);
-      const plan = checkFitOptions(where, options);
+      const plan = checkFitOptions(where, withoutWeightsHook(options));
       if (plan.workers !== undefined) throw new TypeError(`${where}: options.workers is for fitAsync, whose workers compute each batch's shards`);
       if (plan.validation !== undefined && 'data' in plan.validation) readExamples(where, plan.validation.data, this.#spec, 'options.validation');
-      const { onProgress, signal, ...rest } = options;
-      return this.#inWorker(where, 'fit', [data, rest], { onProgress, signal });
+      const { onProgress, onWeights, signal, ...rest } = options;
+      checkWeightsHook(where, onWeights);
+      return this.#inWorker(where, 'fit', [data, rest], { onProgress, onWeights, signal });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -915,7 +943,7 @@ export class RNN {
    * const rnn = await RNN.create(3, 50, 3, { seed: 1 });
    * const result = await rnn.trainInWorker(xs, targets, { iterations: 500, optimizer: 'adam', learningRate: 0.01 });
    */
-  trainInWorker(xs: Sequence | Ids, targets: Targets, options: TrainOptions): Promise<TrainResult> {
+  trainInWorker(xs: Sequence | Ids, targets: Targets, options: TrainOptions & InWorker): Promise<TrainResult> {
     const where = 'RNN.trainInWorker';
     try {
       this.#assertIdle(where);
@@ -924,16 +952,17 @@ export class RNN {
       if (T === 0) throw new RangeError(`${where}: xs must have at least one step, got length 0`);
       readTargets(where, 'targets', targets, T, this.#spec);
       if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: options must be an object with iterations, got ${show(options)}`);
-      checkTrainOptions(where, options);
-      const { onProgress, signal, ...rest } = options;
-      return this.#inWorker(where, 'train', [xs, targets, rest], { onProgress, signal });
+      const { onProgress, onWeights, signal, ...rest } = options;
+      checkTrainOptions(where, { onProgress, signal, ...rest });
+      checkWeightsHook(where, onWeights);
+      return this.#inWorker(where, 'train', [xs, targets, rest], { onProgress, onWeights, signal });
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
   /** Runs a checked fit or train in a worker, busy meanwhile; then takes the state it ended in. */
-  #inWorker(where: string, method: 'fit' | 'train', args: unknown[], hooks: { onProgress?: Schedule['onProgress']; signal?: AbortSignal }): Promise<TrainResult> {
+  #inWorker(where: string, method: 'fit' | 'train', args: unknown[], hooks: RunHooks): Promise<TrainResult> {
     const model = this.#model, p = model.plan;
     const run = runInWorker(where, shapeOf(model), model.data.subarray(p.params, p.params + p.stateSize), method, args, hooks);
     this.#busy = where;

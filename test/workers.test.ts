@@ -130,6 +130,22 @@ describe('a whole run in a worker', () => {
     expect(bitDifference(state(there), state(here))).toBeUndefined();
   });
 
+  it('onWeights sends copies of the weights along, and changes nothing of the training', async () => {
+    const plain = await RNN.create(5, 6, 4, { seed: 3, cell: 'lstm' });
+    const watched = await RNN.create(5, 6, 4, { seed: 3, cell: 'lstm' });
+    const data = examples(plain, LENGTHS, 5);
+    await plain.fitInWorker(data, { epochs: 4, batchSize: 4 });
+    const seen: { names: string[]; iteration: number; P: number }[] = [];
+    await watched.fitInWorker(data, {
+      epochs: 4, batchSize: 4,
+      onWeights: (tensors, { iteration }) => void seen.push({ names: Object.keys(tensors), iteration, P: Object.values(tensors).reduce((n, t) => n + t.length, 0) }),
+    });
+    expect(bitDifference(state(watched), state(plain))).toBeUndefined();
+    // The first epoch's weights always go (at most one copy every 100 ms after that).
+    expect(seen[0]).toEqual({ names: Object.keys(plain.getTensors()), iteration: 0, P: modelOf(plain).plan.P });
+    await expect(watched.fitInWorker(data, { epochs: 1, onWeights: 3 as never })).rejects.toThrow(/options.onWeights must be a function/);
+  });
+
   it('a callback that throws rejects the run and leaves the model as it was', async () => {
     const rnn = await RNN.create(5, 6, 4, { seed: 1 });
     const before = state(rnn);

@@ -203,6 +203,8 @@ export class GradientWorkers implements BatchWorkers {
 /** What a run in a worker tells its caller, and how the caller stops it. */
 export interface RunHooks {
   onProgress?: (progress: Progress) => void | boolean;
+  /** A copy of the weights, by torch names, after an iteration (epoch), at most every WEIGHTS_EVERY_MS. */
+  onWeights?: (tensors: Record<string, Float64Array>, progress: Progress) => void;
   signal?: AbortSignal;
 }
 
@@ -221,7 +223,7 @@ export interface WorkerRun {
  * carry). The worker ends with the run, however it ends.
  */
 export function runInWorker(where: string, shape: ModelShape, state: Float64Array, method: 'fit' | 'train', args: unknown[], hooks: RunHooks): WorkerRun {
-  const progress = hooks.onProgress !== undefined;
+  const progress = hooks.onProgress !== undefined, weights = hooks.onWeights !== undefined;
   // With shared memory the worker waits for each answer of the callback, so that it stops where
   // the callback said, as on the caller's thread; without, it goes on, and stops when told.
   const control = progress && canShareMemory() ? new SharedArrayBuffer(4) : null;
@@ -260,11 +262,13 @@ export function runInWorker(where: string, shape: ModelShape, state: Float64Arra
     if (m.type === 'progress') {
       let go: boolean;
       try {
+        if (m.tensors !== undefined) hooks.onWeights?.(m.tensors, m.info);
         go = hooks.onProgress?.(m.info) !== false;
       } catch (error) {
         return fail(error instanceof Error ? error : new Error(String(error)));
       }
-      return answer(go);
+      if (progress) answer(go);
+      return;
     }
     if (m.type === 'done') {
       end();
@@ -276,7 +280,7 @@ export function runInWorker(where: string, shape: ModelShape, state: Float64Arra
   try {
     handle = spawnWorker({ message: (m) => heard(m as FromWorker), fault: (e) => fail(new Error(`${where}: the worker failed: ${e.message}`)) });
     const copy = state.slice();
-    handle.post({ type: 'run', ...shape, method, state: copy, args, progress, control }, [copy.buffer]);
+    handle.post({ type: 'run', ...shape, method, state: copy, args, progress, weights, control }, [copy.buffer]);
     if (hooks.signal !== undefined) {
       if (hooks.signal.aborted) abort();
       else hooks.signal.addEventListener('abort', abort, { once: true });

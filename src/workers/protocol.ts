@@ -70,6 +70,8 @@ export interface RunMessage extends ModelShape {
   /** fit: [data, options]; train: [xs, targets, options]. Callbacks and the signal stay with the caller. */
   args: unknown[];
   progress: boolean;
+  /** Send a copy of the weights with a progress report, at most every WEIGHTS_EVERY_MS. */
+  weights: boolean;
   /** With a progress callback: where the caller answers it (Int32Array: 0 waiting, 1 go on, 2 stop). */
   control: SharedArrayBuffer | null;
 }
@@ -88,9 +90,12 @@ export type ToWorker = ShardsMessage | BatchMessage | RunMessage | FaultMessage 
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'gradients'; sequence: number; losses: number[]; gradients?: Float64Array[] }
-  | { type: 'progress'; info: Progress }
+  | { type: 'progress'; info: Progress; tensors?: Record<string, Float64Array> }
   | { type: 'done'; result: TrainResult; state: Float64Array }
   | { type: 'error'; name: string; message: string };
+
+/** A run in a worker sends its weights (for onWeights) at most this often. */
+export const WEIGHTS_EVERY_MS = 100;
 
 /** Where the parts of the shared buffer of data-parallel fit are: the parameters and each shard's gradients (in doubles), the flags (in bytes). */
 export function sharedLayout(P: number, slots: number, workers: number): { params: number; gradients: number; flags: number; bytes: number } {

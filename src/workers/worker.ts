@@ -8,7 +8,7 @@ import { modelOf } from '../internal.js';
 import { Model } from '../model.js';
 import { RNN } from '../rnn.js';
 import type { FitOptions, Progress, TrainOptions } from '../training-options.js';
-import { sharedLayout, type BatchMessage, type Channel, type ModelShape, type RunMessage, type ShardsMessage, type ToWorker } from './protocol.js';
+import { sharedLayout, WEIGHTS_EVERY_MS, type BatchMessage, type Channel, type ModelShape, type RunMessage, type ShardsMessage, type ToWorker } from './protocol.js';
 
 /** A copy of the model that computes the gradients of shards of batches. */
 class Shards {
@@ -69,19 +69,27 @@ class Shards {
   }
 }
 
-/** The options of a run, with the caller's callback answered through the control buffer. */
-function runOptions(m: RunMessage, channel: Channel, stop: AbortController): Record<string, unknown> {
+/**
+ * The options of a run, with the caller's callback answered through the control buffer, and the
+ * weights sent along (at most every WEIGHTS_EVERY_MS) when the caller wants them.
+ */
+function runOptions(m: RunMessage, channel: Channel, stop: AbortController, rnn: RNN): Record<string, unknown> {
   const options: Record<string, unknown> = { ...(m.args[m.args.length - 1] as Record<string, unknown>), signal: stop.signal };
-  if (m.progress) {
-    const control = m.control === null ? null : new Int32Array(m.control);
-    options.onProgress = (info: Progress): boolean => {
-      channel.post({ type: 'progress', info });
-      if (control === null) return true; // without shared memory the caller stops the run by a message
-      Atomics.wait(control, 0, 0);
-      const answer = Atomics.exchange(control, 0, 0);
-      return answer !== 2;
-    };
-  }
+  if (!m.progress && !m.weights) return options;
+  const control = m.control === null ? null : new Int32Array(m.control);
+  let sent = -Infinity;
+  options.onProgress = (info: Progress): boolean => {
+    const now = performance.now();
+    if (m.weights && now - sent >= WEIGHTS_EVERY_MS) {
+      sent = now;
+      const tensors = rnn.getTensors();
+      channel.post({ type: 'progress', info, tensors }, Object.values(tensors).map((t) => t.buffer as ArrayBuffer));
+    } else channel.post({ type: 'progress', info });
+    // Without shared memory (or a callback that answers) the caller stops the run by a message.
+    if (control === null || !m.progress) return true;
+    Atomics.wait(control, 0, 0);
+    return Atomics.exchange(control, 0, 0) !== 2;
+  };
   return options;
 }
 
@@ -136,7 +144,7 @@ export function serve(channel: Channel): void {
       } else if (m.type === 'run') {
         const controller = stop = new AbortController();
         void rnnFor(m, m.state).then(async (rnn) => {
-          const options = runOptions(m, channel, controller);
+          const options = runOptions(m, channel, controller, rnn);
           const result = m.method === 'fit'
             ? await rnn.fitAsync(m.args[0] as never, options as unknown as FitOptions)
             : await rnn.trainAsync(m.args[0] as never, m.args[1] as never, options as unknown as TrainOptions);
