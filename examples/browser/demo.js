@@ -1,6 +1,6 @@
-// The demo page: builds a task from the controls, trains an RNN live with the library's
-// trainAsync / fitAsync and draws the loss, the predictions (or, for text, a sample) and the speed
-// of each backend. It imports the self-contained bundle, as a plain page would: no bundler, no
+// The demo page: builds a task from the controls, trains an RNN live (by default in a worker,
+// with trainInWorker / fitInWorker, or on the page with trainAsync / fitAsync in bursts) and
+// draws the loss, the predictions (or, for text, a sample) and the speed of each backend. It imports the self-contained bundle, as a plain page would: no bundler, no
 // import map.
 import {
   constantDataset, DEFAULT_LEARNING_RATES, identityDataset, init, OPTIMIZERS, periodicDataset, recallDataset, RNN, textDataset,
@@ -62,6 +62,8 @@ function sequenceJob(data, classes, heldOut) {
     /** The targets the predictions are shown against. */
     targets: scored.targets,
     burst: (rnn, k, options) => rnn.trainAsync(xs, targets, { iterations: k, ...options }),
+    /** The whole run in a worker. */
+    whole: (rnn, k, options) => rnn.trainInWorker(xs, targets, { iterations: k, ...options }),
     /** Maps the loss onProgress reports to the curve's value: here the summed loss itself. */
     curveValue: (loss) => loss,
     evaluate(rnn) {
@@ -109,6 +111,8 @@ function recallJob({ classes, seed }) {
       epochs += k;
       return rnn.fitAsync(train.sequences, { epochs: k, batchSize: 8, ...shuffle, ...options });
     },
+    // In a worker, one fit of every epoch, shuffled by one seed of the run.
+    whole: (rnn, k, options) => rnn.fitInWorker(train.sequences, { epochs: k, batchSize: 8, shuffle: true, seed: `${seed}/run`, ...options }),
     curveValue: (loss) => loss,
     evaluate(rnn) {
       let right = 0, loss = 0;
@@ -155,6 +159,7 @@ function textJob() {
     streams,
     uniform: Math.log(V),
     burst: (rnn, k, options) => rnn.fitAsync(text.sequences, { epochs: k, carryState: true, batchSize: streams, ...options }),
+    whole: (rnn, k, options) => rnn.fitInWorker(text.sequences, { epochs: k, carryState: true, batchSize: streams, ...options }),
     curveValue: perChar,
     /** Characters trained a second, from `done` epochs in `busyMs`. */
     rate: (done, busyMs) => (1000 * done * trained) / busyMs,
@@ -219,6 +224,36 @@ async function runBursts(rnn, job, { total, maxBurst, options, signal, onBurst }
     }
   }
   return { done, busyMs, reason: 'total' };
+}
+
+/**
+ * Trains `rnn` for `total` units in one run in a worker (`job.whole`), so that the page never
+ * waits for training. `onWeights(tensors, done, ms)` gets copies of the worker's weights as it
+ * goes (at most every 100 ms), for the page to show live predictions from a model of its own, and
+ * may return true to stop there (at the worker's next update). Resolves as runBursts does.
+ */
+async function runInWorker(rnn, job, { total, options, signal, onWeights }) {
+  const start = performance.now();
+  let enough = false;
+  const stopper = new AbortController();
+  const stop = () => stopper.abort();
+  signal.addEventListener('abort', stop, { once: true });
+  try {
+    const result = await job.whole(rnn, total, {
+      ...options,
+      signal: stopper.signal,
+      onWeights: (tensors, { iteration }) => {
+        if (!enough && onWeights(tensors, iteration + 1, performance.now() - start)) {
+          enough = true;
+          stopper.abort();
+        }
+      },
+    });
+    const reason = enough && result.stopped === 'aborted' ? 'enough' : result.stopped === 'iterations' ? 'total' : result.stopped;
+    return { done: result.iterations, busyMs: performance.now() - start, reason };
+  } finally {
+    signal.removeEventListener('abort', stop);
+  }
 }
 
 function intOf(id) {
@@ -479,11 +514,11 @@ async function setUp(backend) {
   return { job, rnn, options };
 }
 
-/** Shows a sample of the last trained text model at the temperature of the field. */
-function showSample() {
-  if (trained?.job.kind !== 'text' || trained.rnn.isDisposed) return;
+/** Shows a sample of the last trained text model (or of `model`, which shows its weights) at the temperature of the field. */
+function showSample(model = trained?.rnn) {
+  if (trained?.job.kind !== 'text' || model === undefined || model.isDisposed) return;
   try {
-    $('sample').textContent = trained.job.sample(trained.rnn, Number($('temperature').value), $('seed').value);
+    $('sample').textContent = trained.job.sample(model, Number($('temperature').value), $('seed').value);
     $('sample-note').textContent = '';
   } catch (error) {
     $('sample-note').textContent = error.message;
@@ -510,10 +545,13 @@ async function train(event) {
   const streams = job.streams > 1 ? `, ${job.streams} streams of the text side by side` : '';
   setStatus('training', `Training on ${backend === 'wasm' ? 'wasm' : 'pure TS'}${streams}…`);
   const stopAtFull = job.kind === 'sequence' && $('stop-at-full').checked;
+  const inWorker = $('in-worker').checked;
   let lastSample = -Infinity;
   let shown;
-  const show = (done, busyMs) => {
-    shown = job.evaluate(rnn);
+  // In a worker, the page shows the worker's weights as they come in a model of its own.
+  const mirror = inWorker ? await RNN.create(rnn.inputDim, rnn.hiddenDim, rnn.outputDim, { backend, cell: rnn.cell, input: rnn.input }) : rnn;
+  const show = (done, busyMs, model = rnn) => {
+    shown = job.evaluate(model);
     $('iteration').textContent = String(done);
     if (done > 0) $('speed').textContent = formatSpeed(job, done, busyMs);
     $('loss').textContent = job.kind === 'text' ? shown.loss.toFixed(3) : shown.loss.toExponential(3);
@@ -521,27 +559,41 @@ async function train(event) {
     $('accuracy').textContent = `${(100 * shown.accuracy).toFixed(0)}%`;
     if (shown.predictions) view.predictions = shown.predictions;
     if (job.kind === 'text' && performance.now() - lastSample >= SAMPLE_EVERY_MS) {
-      showSample();
+      showSample(model);
       lastSample = performance.now();
     }
     requestDraw();
   };
   let outcome;
+  const onProgress = ({ loss }) => view.curve.push(job.curveValue(loss));
   try {
-    outcome = await runBursts(rnn, job, {
-      total: job.total,
-      maxBurst: job.maxBurst,
-      options: { ...options, onProgress: ({ loss }) => view.curve.push(job.curveValue(loss)) },
-      signal: controller.signal,
-      onBurst: (done, busyMs) => {
-        show(done, busyMs);
-        return stopAtFull && shown.accuracy === 1;
-      },
-    });
+    outcome = inWorker
+      ? await runInWorker(rnn, job, {
+        total: job.total,
+        options: { ...options, onProgress },
+        signal: controller.signal,
+        onWeights: (tensors, done, ms) => {
+          mirror.setTensors(tensors);
+          show(done, ms, mirror);
+          return stopAtFull && shown.accuracy === 1;
+        },
+      })
+      : await runBursts(rnn, job, {
+        total: job.total,
+        maxBurst: job.maxBurst,
+        options: { ...options, onProgress },
+        signal: controller.signal,
+        onBurst: (done, busyMs) => {
+          show(done, busyMs);
+          return stopAtFull && shown.accuracy === 1;
+        },
+      });
   } catch (error) {
     setRunning(undefined);
     setStatus('error', error.message);
     return;
+  } finally {
+    if (mirror !== rnn) mirror.dispose();
   }
   setRunning(undefined);
   const { done, busyMs, reason } = outcome;

@@ -148,17 +148,29 @@ describe.skipIf(SKIP_REASON !== undefined)(`demo page in chromium${skipNote}`, (
     expect(pageErrors()).toEqual([]);
   });
 
-  it('stops at 100% when asked, between bursts', async () => {
+  it('stops at 100% when asked: on the page between bursts, in a worker soon after', async () => {
     const { page } = session;
     await page.fill('#iterations', '100000');
     await page.setChecked('#stop-at-full', true);
-    await train('wasm');
-    const [, updates] = /^Done after (\d+) updates: all predictions right\.$/.exec(await page.textContent('#status') ?? '') ?? [];
-    expect(Number(updates)).toBeGreaterThan(0);
-    expect(Number(updates)).toBeLessThan(ITERATIONS);
-    expect(await page.textContent('#accuracy')).toBe('100%');
-    await page.setChecked('#stop-at-full', false);
-    await page.fill('#iterations', String(ITERATIONS));
+    try {
+      await page.setChecked('#in-worker', false);
+      await train('wasm');
+      const [, updates] = /^Done after (\d+) updates: all predictions right\.$/.exec(await page.textContent('#status') ?? '') ?? [];
+      expect(Number(updates)).toBeGreaterThan(0);
+      expect(Number(updates)).toBeLessThan(ITERATIONS);
+      expect(await page.textContent('#accuracy')).toBe('100%');
+      // In a worker the page sees the weights at most every 100 ms, and the worker stops at its next update after.
+      await page.setChecked('#in-worker', true);
+      await train('wasm');
+      const [, inWorker] = /^Done after (\d+) updates: all predictions right\.$/.exec(await page.textContent('#status') ?? '') ?? [];
+      expect(Number(inWorker)).toBeGreaterThan(0);
+      expect(Number(inWorker)).toBeLessThan(100000);
+      expect(await page.textContent('#accuracy')).toBe('100%');
+    } finally {
+      await page.setChecked('#in-worker', true);
+      await page.setChecked('#stop-at-full', false);
+      await page.fill('#iterations', String(ITERATIONS));
+    }
   });
 
   it.each(['wasm', 'ts'] as const)('trains the text task on %s well below the uniform guess, and samples it', async (backend) => {
@@ -253,6 +265,9 @@ describe.skipIf(SKIP_REASON !== undefined)(`demo page in chromium${skipNote}`, (
     await page.click('#train');
     await page.waitForFunction(() => Number(document.getElementById('iteration')?.textContent) > 100, undefined, { timeout: 0 });
     expect(await page.$eval('#status', (el) => (el as HTMLElement).dataset.state)).toBe('training');
+    // By default it trains in a worker, which ends with the run.
+    expect(await page.isChecked('#in-worker')).toBe(true);
+    expect(page.workers().length).toBe(1);
     // The speed is shown as it trains, not only at the end.
     expect(Number(await page.textContent('#speed'))).toBeGreaterThan(0);
     expect(await page.isDisabled('#train')).toBe(true);
@@ -263,6 +278,8 @@ describe.skipIf(SKIP_REASON !== undefined)(`demo page in chromium${skipNote}`, (
     expect(await waitForState(['done', 'error'])).toBe('done');
     expect(await page.textContent('#status')).toMatch(new RegExp(`^Stopped after \\d+ ${unit}: `));
     expect(await page.isDisabled('#optimizer')).toBe(false);
+    for (let i = 0; i < 50 && page.workers().length > 0; i++) await page.waitForTimeout(20);
+    expect(page.workers()).toEqual([]);
     await page.fill(`#${field}`, String(task === 'text' ? EPOCHS : ITERATIONS));
   });
 
