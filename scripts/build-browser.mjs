@@ -60,7 +60,7 @@ const selfWorker = {
       contents: `import { adoptWorker, WORKER_NAME, workerChannel } from ${JSON.stringify(join(root, 'src/workers/spawn.ts'))};
 export { workerChannel };
 export function spawnWorker(events) {
-  return adoptWorker(new Worker(import.meta.url, { type: 'module', name: WORKER_NAME }), events);
+  return adoptWorker(new Worker(import.meta.url, { type: 'module', name: WORKER_NAME }), import.meta.url, events);
 }
 `,
     }));
