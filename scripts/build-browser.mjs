@@ -2,38 +2,42 @@
 // seedrandom bundled, for a plain <script type="module"> with no bundler and no import map. It is
 // also its own training worker (see src/browser.ts).
 //
-// The library reads its wasm through `#wasm-bytes` (package.json `imports`). Here a plugin serves
-// that specifier as a module holding the bytes of every build/*.wasm file the package publishes
-// (esbuild's `binary` loader inlines them), so the bundle never fetches anything.
+// The library reads its wasm through `#wasm-bytes` (package.json `imports`), by build. Here a plugin
+// serves that specifier as a module holding the bytes of each build's file (esbuild's `binary`
+// loader inlines them), so the bundle never fetches anything, and names no file that a bundler
+// which bundles it again (as an app's worker: src/workers/spawn.ts) would look for.
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = join(root, 'dist/rnn-wasm.browser.js');
 
+/** Each build's file, as src/backends/wasm-files.ts names it. */
+const BUILDS = { simd: 'build/rnn.wasm', scalar: 'build/rnn.scalar.wasm' };
 const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
-const wasmFiles = pkg.files.filter((file) => file.startsWith('build/') && file.endsWith('.wasm'));
-if (wasmFiles.length === 0) throw new Error('build-browser: package.json "files" lists no build/*.wasm');
+for (const file of Object.values(BUILDS)) {
+  if (!pkg.files.includes(file)) throw new Error(`build-browser: package.json "files" does not list ${file}`);
+}
 
-/** Serves `#wasm-bytes` as a module of inlined bytes, keyed by file name. */
+/** Serves `#wasm-bytes` as a module of inlined bytes, keyed by build. */
 const inlineWasm = {
   name: 'inline-wasm',
   setup(b) {
     b.onResolve({ filter: /^#wasm-bytes$/ }, () => ({ path: 'wasm-bytes', namespace: 'inline-wasm' }));
     b.onLoad({ filter: /.*/, namespace: 'inline-wasm' }, () => {
-      const imports = wasmFiles.map((file, i) => `import file${i} from ${JSON.stringify(join(root, file))};`);
-      const entries = wasmFiles.map((file, i) => `${JSON.stringify(basename(file))}: file${i}`);
+      const builds = Object.entries(BUILDS);
+      const imports = builds.map(([, file], i) => `import file${i} from ${JSON.stringify(join(root, file))};`);
+      const entries = builds.map(([name], i) => `${name}: file${i}`);
       return {
         resolveDir: root,
         loader: 'js',
         contents: `${imports.join('\n')}
 const files = { ${entries.join(', ')} };
-export async function loadWasm(url) {
-  const name = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);
-  const bytes = files[name];
-  if (bytes === undefined) throw new Error('rnn-wasm: ' + name + ' is not inlined in this bundle');
+export async function loadWasm(build) {
+  const bytes = files[build];
+  if (bytes === undefined) throw new Error('rnn-wasm: the build ' + build + ' is not inlined in this bundle');
   return bytes;
 }
 `,
@@ -56,7 +60,7 @@ const selfWorker = {
       contents: `import { adoptWorker, WORKER_NAME, workerChannel } from ${JSON.stringify(join(root, 'src/workers/spawn.ts'))};
 export { workerChannel };
 export function spawnWorker(events) {
-  return adoptWorker(new Worker(import.meta.url, { type: 'module', name: WORKER_NAME }), events);
+  return adoptWorker(new Worker(import.meta.url, { type: 'module', name: WORKER_NAME }), import.meta.url, events);
 }
 `,
     }));

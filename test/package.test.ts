@@ -1,8 +1,8 @@
 // The package as users get it: `npm pack`, unpacked into a scratch app's node_modules. Its types
 // compile in a TypeScript consumer under moduleResolution node16 and bundler, CommonJS code loads
-// it with require() (or is told how to load it where Node cannot), and Vite bundles it with no
-// configuration into an app that trains in Chromium to the same bits as Node. `npm pack` on a
-// fresh clone builds the package first.
+// it with require() (or is told how to load it where Node cannot), and Vite and webpack bundle it
+// with no configuration into an app that trains in Chromium, on the page's thread and in workers,
+// to the same bits as Node. `npm pack` on a fresh clone builds the package first.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { build, createServer, type ViteDevServer } from 'vite';
 import webpack from 'webpack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '../examples/browser/serve.mjs';
-import { periodicDataset, RNN } from '../src/index.js';
+import { periodicDataset, RNN, textDataset } from '../src/index.js';
 import { openPage, requireChromiumInCI, SKIP_REASON, skipNote } from './browser/chromium.js';
 
 requireChromiumInCI();
@@ -140,28 +140,43 @@ describe('CommonJS callers', () => {
 });
 
 describe.skipIf(SKIP_REASON !== undefined)(`bundlers with no configuration, in chromium${skipNote}`, () => {
-  /** The same training as app/main.js, in Node. */
+  /** The workers app/main.js starts: one for fitInWorker, two for fitAsync. */
+  const WORKERS_STARTED = 3;
+
+  /** The same training as app/main.js, in Node (its workers are worker_threads). */
   async function inNode() {
     const { xs, targets } = periodicDataset([0, 1, 2], 9, 3);
     const rnn = await RNN.create(3, 8, 3, { seed: 5 });
     const { losses } = rnn.train(xs, targets, 50, 0.01);
     rnn.resetHistory();
-    return { losses: Array.from(losses), Why: Array.from(rnn.getParams().Why), predictions: rnn.predict(xs) };
+    const text = textDataset('hello world, hello wasm, hello workers', 5);
+    const V = text.vocab.length;
+    const fit = { epochs: 4, batchSize: 4, optimizer: 'adam', learningRate: 0.01 } as const;
+    const inWorker = await RNN.create(V, 8, V, { seed: 5 });
+    const fitInWorker = Array.from((await inWorker.fitInWorker(text.sequences, fit)).losses);
+    const sharded = await RNN.create(V, 8, V, { seed: 5 });
+    const fitAsync = Array.from((await sharded.fitAsync(text.sequences, { ...fit, workers: 2 })).losses);
+    return {
+      losses: Array.from(losses), Why: Array.from(rnn.getParams().Why), predictions: rnn.predict(xs),
+      fitInWorker, fitInWorkerWhy: Array.from(inWorker.getParams().Why), fitAsync, fitAsyncWhy: Array.from(sharded.getParams().Why),
+    };
   }
 
-  /** Opens `url` in chromium, waits for the app, and returns its result and the failed requests. */
+  /** Opens `url` in chromium, waits for the app, and returns its result, the failed requests and the workers it started. */
   async function runApp(url: string) {
     const session = await openPage();
     const failed: string[] = [];
+    const workers: string[] = [];
     session.page.on('response', (response) => {
       if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
     });
+    session.page.on('worker', (worker) => workers.push(worker.url()));
     try {
       await session.page.goto(url);
       await session.page.waitForFunction(() => document.title !== 'loading', undefined, { timeout: 0 });
       const title = await session.page.title();
       const result = await session.page.evaluate(() => (window as unknown as { result?: unknown }).result);
-      return { title, result, failed, log: session.log.join('\n') };
+      return { title, result, failed, workers, log: session.log.join('\n') };
     } finally {
       await session.close();
     }
@@ -179,9 +194,10 @@ describe.skipIf(SKIP_REASON !== undefined)(`bundlers with no configuration, in c
     expect(assets.filter((name) => name.endsWith('.wasm'))).toHaveLength(2); // both builds emitted; the page fetches one
     const server = await serve({ root: join(app, 'dist'), files: builtFiles(join(app, 'dist')), port: 0, index: '/index.html' });
     try {
-      const { title, result, failed, log } = await runApp(`${server.url}/`);
+      const { title, result, failed, workers, log } = await runApp(`${server.url}/`);
       expect(title, log).toBe('done');
       expect(failed).toEqual([]);
+      expect(workers).toHaveLength(WORKERS_STARTED);
       expect(result).toEqual(await inNode()); // toEqual on numbers compares with Object.is: the same bits
     } finally {
       await server.close();
@@ -196,9 +212,10 @@ describe.skipIf(SKIP_REASON !== undefined)(`bundlers with no configuration, in c
     try {
       const url = server.resolvedUrls?.local[0];
       expect(url).toBeDefined();
-      const { title, result, failed, log } = await runApp(url as string);
+      const { title, result, failed, workers, log } = await runApp(url as string);
       expect(title, log).toBe('done');
       expect(failed).toEqual([]);
+      expect(workers).toHaveLength(WORKERS_STARTED);
       expect(result).toEqual(await inNode());
     } finally {
       await server.close();
@@ -225,9 +242,10 @@ describe.skipIf(SKIP_REASON !== undefined)(`bundlers with no configuration, in c
       .replace('<script type="module" src="./main.js"></script>', '<script defer src="./main.js"></script>'));
     const server = await serve({ root: join(site, 'dist'), files: builtFiles(join(site, 'dist')), port: 0, index: '/index.html' });
     try {
-      const { title, result, failed, log } = await runApp(`${server.url}/`);
+      const { title, result, failed, workers, log } = await runApp(`${server.url}/`);
       expect(title, log).toBe('done');
       expect(failed).toEqual([]);
+      expect(workers).toHaveLength(WORKERS_STARTED);
       expect(result).toEqual(await inNode());
     } finally {
       await server.close();

@@ -1,7 +1,8 @@
 // The demo's static server (examples/browser/serve.mjs): it serves the demo's files and nothing
 // else, to GET and HEAD only, to requests that name its own address; it answers requests a browser
 // would not send and files it cannot read without ending; it closes every file it opens, however
-// the download ends; and a busy port is one line on stderr.
+// the download ends; a busy port is one line on stderr; and it can make its pages cross-origin
+// isolated.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
@@ -114,6 +115,24 @@ describe('demo server', () => {
   it('answers 400 to a request target that is not a URL, and keeps serving', async () => {
     expect((await send(server.url, 'http://[/')).status).toBe(400);
     expect((await send(server.url, '/examples/browser/demo.js')).status).toBe(200);
+  });
+});
+
+describe('demo server with crossOriginIsolated', () => {
+  it('sends COOP same-origin and COEP require-corp with every answer, and by default neither', async () => {
+    const isolated = await serve({ port: 0, crossOriginIsolated: true });
+    const plain = await serve({ port: 0 });
+    try {
+      for (const target of ['/examples/browser/', '/dist/rnn-wasm.browser.js', '/', '/missing']) {
+        const { headers } = await send(isolated.url, target);
+        expect([headers['cross-origin-opener-policy'], headers['cross-origin-embedder-policy']], target).toEqual(['same-origin', 'require-corp']);
+        const other = await send(plain.url, target);
+        expect([other.headers['cross-origin-opener-policy'], other.headers['cross-origin-embedder-policy']], target).toEqual([undefined, undefined]);
+      }
+    } finally {
+      await isolated.close();
+      await plain.close();
+    }
   });
 });
 

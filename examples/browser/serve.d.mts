@@ -15,6 +15,11 @@ export interface ServeOptions {
   port?: number;
   /** Where `/` redirects (default: the demo). */
   index?: string;
+  /**
+   * Send `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`
+   * with every answer, so that the pages served are cross-origin isolated (default false).
+   */
+  crossOriginIsolated?: boolean;
 }
 
 /**
@@ -23,5 +28,6 @@ export interface ServeOptions {
  *
  * @example
  * const { url, close } = await serve({ port: 0 });
+ * const isolated = await serve({ port: 0, crossOriginIsolated: true });
  */
 export declare function serve(options?: ServeOptions): Promise<{ url: string; close(): Promise<void> }>;

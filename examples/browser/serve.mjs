@@ -82,22 +82,36 @@ function statusOf(error) {
 }
 
 /**
+ * The headers that make a page cross-origin isolated (and so give it SharedArrayBuffer): its
+ * browsing context group is its own, and everything it loads is same-origin or says it may be
+ * embedded. Sent on every answer, as a module worker's script needs them as much as its page.
+ */
+const ISOLATION = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
+/**
  * Serves the files listed in `files` (paths relative to `root`, default DEMO_FILES) on
- * `host`:`port` (port 0 picks a free one); `/` redirects to `index`. Resolves to the base URL and
- * a `close()` that stops the server.
+ * `host`:`port` (port 0 picks a free one); `/` redirects to `index`. With `crossOriginIsolated`,
+ * every answer carries COOP same-origin and COEP require-corp, so that its pages are cross-origin
+ * isolated and can share memory with their workers. Resolves to the base URL and a `close()` that
+ * stops the server.
  *
  * @example
  * const { url, close } = await serve({ port: 0 });
  * const other = await serve({ root: 'site/dist', files: ['index.html', 'main.js'], index: '/index.html', port: 0 });
+ * const isolated = await serve({ port: 0, crossOriginIsolated: true });
  */
-export async function serve({ root = PACKAGE_ROOT, files = DEMO_FILES, host = '127.0.0.1', port = 5173, index = '/examples/browser/' } = {}) {
+export async function serve({ root = PACKAGE_ROOT, files = DEMO_FILES, host = '127.0.0.1', port = 5173, index = '/examples/browser/', crossOriginIsolated = false } = {}) {
   const base = await realpath(resolve(root));
   const table = routes(base, files);
+  const isolation = crossOriginIsolated ? ISOLATION : {};
   let allowedHosts = new Set();
 
   const server = createServer(async (request, response) => {
     const reply = (status, text, headers = {}) => {
-      response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...headers });
+      response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...isolation, ...headers });
       response.end(request.method === 'HEAD' ? undefined : `${text}\n`);
     };
     if (!allowedHosts.has(request.headers.host ?? '')) return reply(403, 'forbidden: this server answers only to its own address');
@@ -111,7 +125,7 @@ export async function serve({ root = PACKAGE_ROOT, files = DEMO_FILES, host = '1
       return reply(400, 'bad request: malformed URL');
     }
     if (path === '/') {
-      response.writeHead(302, { location: index, 'cache-control': 'no-store' }).end();
+      response.writeHead(302, { location: index, 'cache-control': 'no-store', ...isolation }).end();
       return;
     }
     const file = table.get(path);
@@ -138,6 +152,7 @@ export async function serve({ root = PACKAGE_ROOT, files = DEMO_FILES, host = '1
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
+      ...isolation,
     });
     if (request.method === 'HEAD') {
       response.end();

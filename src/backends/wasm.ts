@@ -38,29 +38,19 @@ const POOL_MAX_BYTES = 2 ** 20;
  */
 export type WasmBuild = 'simd' | 'scalar';
 
-/**
- * Where each build's file is. Each URL is written out in full so that bundlers (Vite, webpack 5)
- * see the file and emit it; `loadWasm` reads it (from disk in Node, by fetch elsewhere, from
- * inlined bytes in the browser bundle).
- */
-const FILES: Record<WasmBuild, () => URL> = {
-  simd: () => new URL('../../build/rnn.wasm', import.meta.url),
-  scalar: () => new URL('../../build/rnn.scalar.wasm', import.meta.url),
-};
-
 const compiled = new Map<WasmBuild, WebAssembly.Module>();
 const compiling = new Map<WasmBuild | 'auto', Promise<WasmBuild>>();
 /** The build `compileCore()` chose for this engine, once it has. */
 let preferred: WasmBuild | undefined;
 
 async function compileBuild(build: WasmBuild, bytes?: BufferSource): Promise<WasmBuild> {
-  compiled.set(build, await WebAssembly.compile(bytes ?? await loadWasm(FILES[build]())));
+  compiled.set(build, await WebAssembly.compile(bytes ?? await loadWasm(build)));
   return build;
 }
 
 /** The SIMD build where the engine validates it, the scalar build otherwise. */
 async function compileBest(): Promise<WasmBuild> {
-  const bytes = await loadWasm(FILES.simd());
+  const bytes = await loadWasm('simd');
   const build = WebAssembly.validate(bytes) ? await compileBuild('simd', bytes) : await compileBuild('scalar');
   preferred = build;
   return build;

@@ -21,6 +21,29 @@ function scriptUrl(): URL {
   return built;
 }
 
+/** The condition under which package.json's `imports` serve src/ (vitest.config.ts, tsconfig.json). */
+const SOURCE_CONDITION = 'rnn-wasm-source';
+
+/**
+ * The worker's Node flags: the parent's (Node's default) unless the parent resolves under the
+ * source condition (vitest), where the worker, which runs dist/, would resolve `#spawn-worker` and
+ * `#wasm-bytes` to src/'s .ts files. There it gets the parent's other conditions and nothing else:
+ * given a list, Node refuses one that holds a flag a worker cannot take (--expose-gc, say), which
+ * it drops silently from the list it inherits.
+ */
+function workerExecArgv(): string[] | undefined {
+  const args = process.execArgv, conditions: string[] = [];
+  let fromSource = false;
+  for (let i = 0; i < args.length; i++) {
+    const flag = /^(--conditions|-C)(?:=(.*))?$/.exec(args[i]);
+    if (flag === null) continue;
+    const condition = flag[2] ?? args[++i];
+    if (condition === SOURCE_CONDITION) fromSource = true;
+    else if (condition !== undefined) conditions.push('--conditions', condition);
+  }
+  return fromSource ? conditions : undefined;
+}
+
 /**
  * Starts a worker; `events` hear its messages and its end. It is unref'd only once terminated:
  * while it runs, it keeps the process alive, as the run it serves does.
@@ -30,10 +53,7 @@ function scriptUrl(): URL {
  * worker.terminate();
  */
 export function spawnWorker(events: WorkerEvents): WorkerHandle {
-  const script = scriptUrl();
-  // From the sources, none of this process's flags: its `rnn-wasm-source` condition would serve
-  // the worker the TypeScript sources. Otherwise the worker inherits them, as Node does.
-  const worker = import.meta.url.endsWith('.ts') ? new Worker(script, { execArgv: [] }) : new Worker(script);
+  const worker = new Worker(scriptUrl(), { execArgv: workerExecArgv() });
   let ended = false;
   worker.on('message', (message: unknown) => {
     if (!ended) events.message(message);

@@ -1,4 +1,5 @@
-// The script of a training worker (Node worker_threads, or a module Worker in a bundled app).
+// The script of a training worker in Node (worker_threads); in browsers the worker is the browser
+// bundle (see spawn.ts).
 import { workerChannel } from '#spawn-worker';
 import { serve } from './worker.js';
 
