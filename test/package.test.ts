@@ -155,7 +155,7 @@ describe.skipIf(SKIP_REASON !== undefined)(`bundlers with no configuration, in c
     const inWorker = await RNN.create(V, 8, V, { seed: 5 });
     const fitInWorker = Array.from((await inWorker.fitInWorker(text.sequences, fit)).losses);
     const sharded = await RNN.create(V, 8, V, { seed: 5 });
-    const fitAsync = Array.from((await sharded.fitAsync(text.sequences, { ...fit, workers: 2 })).losses);
+    const fitAsync = Array.from((await sharded.fitAsync(text.sequences, { ...fit, workers: 2, shardSize: 2 })).losses);
     return {
       losses: Array.from(losses), Why: Array.from(rnn.getParams().Why), predictions: rnn.predict(xs),
       fitInWorker, fitInWorkerWhy: Array.from(inWorker.getParams().Why), fitAsync, fitAsyncWhy: Array.from(sharded.getParams().Why),

@@ -1,5 +1,5 @@
 // A user's app that imports the package by name; Vite and webpack bundle it with no configuration,
-// its workers too: it trains on the page's thread, in one worker, and in two.
+// its workers too: it trains on the page's thread, in one worker, and in two (a batch of 4 in shards of 2).
 import { periodicDataset, RNN, textDataset } from 'rnn-wasm';
 
 window.addEventListener('unhandledrejection', (event) => {
@@ -23,7 +23,7 @@ const inWorker = await RNN.create(V, 8, V, { seed: 5 });
 result.fitInWorker = Array.from((await inWorker.fitInWorker(text.sequences, fit)).losses);
 result.fitInWorkerWhy = Array.from(inWorker.getParams().Why);
 const sharded = await RNN.create(V, 8, V, { seed: 5 });
-result.fitAsync = Array.from((await sharded.fitAsync(text.sequences, { ...fit, workers: 2 })).losses);
+result.fitAsync = Array.from((await sharded.fitAsync(text.sequences, { ...fit, workers: 2, shardSize: 2 })).losses);
 result.fitAsyncWhy = Array.from(sharded.getParams().Why);
 
 window.result = result;
