@@ -51,7 +51,9 @@ export function softmaxForward(r: usize, t0: i32, t1: i32): f64 {
 }
 
 export function softmaxLoss(r: usize, T: i32, _b: i32): f64 {
-  return softmax.softmaxLoss(changetype<HeadRecord>(r), T);
+  const R = changetype<HeadRecord>(r);
+  store<f64>(R.loss, softmax.softmaxLoss(R, T));
+  return 0;
 }
 
 export function softmaxBackward(r: usize, T: i32, _b: i32): f64 {
@@ -65,7 +67,9 @@ export function linearForward(r: usize, t0: i32, t1: i32): f64 {
 }
 
 export function linearLoss(r: usize, T: i32, _b: i32): f64 {
-  return linear.linearLoss(changetype<HeadRecord>(r), T);
+  const R = changetype<HeadRecord>(r);
+  store<f64>(R.loss, linear.linearLoss(R, T));
+  return 0;
 }
 
 export function linearBackward(r: usize, T: i32, _b: i32): f64 {

@@ -50,6 +50,7 @@ export class HeadRecord {
   dhs!: usize;
   dy!: usize;
   lengths!: usize;
+  loss!: usize;
 }
 
 /** The flat parameters, their gradients, the optimiser's slots and its arguments. */

@@ -11,7 +11,11 @@ export const KERNELS = {
   lstmBackward: 'cell',
   gruForward: 'cell',
   gruBackward: 'cell',
-  /** Heads: forward over steps a .. b-1; the loss of steps 0 .. a-1; backward of steps 0 .. a-1. */
+  /**
+   * Heads: forward over steps a .. b-1; the loss of steps 0 .. a-1, written to the record's `loss`
+   * (returned as 0: a double returned to JS would be boxed where the call is not inlined);
+   * backward of steps 0 .. a-1.
+   */
   softmaxForward: 'head',
   softmaxLoss: 'head',
   softmaxBackward: 'head',

@@ -206,8 +206,17 @@ export class Model {
    * sequences' lengths written by `writeBatch`).
    */
   loss(): number {
+    this.computeLoss();
+    return this.data[this.plan.head.loss];
+  }
+
+  /**
+   * `loss` into the block, at `plan.head.loss`, returning nothing: for the training loops, where
+   * a double returned by a call that the engine does not inline is boxed, an allocation a batch.
+   */
+  computeLoss(): void {
     this.#countOneSequence();
-    return this.core.call(this.#head.loss, HEAD, this.steps);
+    this.core.call(this.#head.loss, HEAD, this.steps);
   }
 
   /** Backpropagation through the history into the gradients, or added to them (a batch). */
@@ -230,8 +239,12 @@ export class Model {
     return applyOptimizer(this.core, optimizer);
   }
 
-  scaleGrads(s: number): void {
-    this.data[this.plan.args + ARGS.scale] = s;
+  /**
+   * Multiplies the gradients by 1 / n (n a batch's sequence count: the mean gradient). Taking the count,
+   * not 1/n, keeps a double from being boxed per batch where the call is not inlined.
+   */
+  scaleGrads(n: number): void {
+    this.data[this.plan.args + ARGS.scale] = 1 / n;
     this.core.call('scaleGrads', OPTIM);
   }
 

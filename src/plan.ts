@@ -9,7 +9,7 @@
 //   optimiser   opt0  opt1  opt2 (P each), optInfo (OPT_INFO_SIZE)
 //   backup      a copy of params and optimiser state, to undo a step
 //   grads       the gradients, packed in the same order as the parameters         P
-//   args        the optimisers' real-valued arguments (ARGS), then stepLoss
+//   args        the optimisers' real-valued arguments (ARGS), then stepLoss, then the head's loss
 //   scratch     per layer dh (B x G·H), dhNext (B x H) [, dcNext (B x H)]; the head's lengths (B)
 //   per step    xs; per layer hs ((C+1) x B x H), its cell's regions, dhs (C x B x H);
 //               the head's logps, ys, dy (C x B x O) and targets
@@ -52,7 +52,7 @@ export const RECORD_FIELDS = {
   },
   head: {
     sizes: ['H', 'O', 'B', 'last'],
-    addresses: ['W', 'b', 'dW', 'db', 'hs', 'logps', 'ys', 'targets', 'dhs', 'dy', 'lengths'],
+    addresses: ['W', 'b', 'dW', 'db', 'hs', 'logps', 'ys', 'targets', 'dhs', 'dy', 'lengths', 'loss'],
   },
   optim: {
     sizes: ['P'],
@@ -166,7 +166,7 @@ export function plan(spec: ModelSpec, capacity: number, batch = 1): Plan {
   const stateSize = at - params;
   const backup = aligned(stateSize);
   const grads = aligned(P);
-  const args = aligned(ARGS_SIZE), stepLoss = take(1);
+  const args = aligned(ARGS_SIZE), stepLoss = take(1), headLoss = take(1);
   const fixedSize = at;
   const hasCs = cell.state.includes('cs');
   const scratch = Array.from({ length: layers }, () => ({
@@ -217,7 +217,7 @@ export function plan(spec: ModelSpec, capacity: number, batch = 1): Plan {
   const headRecord: HeadRecord = {
     H, O, B, last: spec.outputAt === 'last' ? 1 : 0,
     W: W.at, b: b.at, dW: W.gradAt, db: b.gradAt,
-    hs: top.hs + B * H, logps, ys, targets, dhs: top.dhs, dy, lengths,
+    hs: top.hs + B * H, logps, ys, targets, dhs: top.dhs, dy, lengths, loss: headLoss,
   };
   const optim: OptimRecord = { P, params, grads, opt0, opt1, opt2, args };
   const stateRegions = [...perLayer.map((r) => r.hs), ...(hasCs ? perLayer.map((r) => r.cs) : [])];

@@ -3,6 +3,7 @@
 // arguments and calls these once; a run can go to its end or in slices (the async forms).
 import { targetCount, type Examples } from './inputs.js';
 import type { Model } from './model.js';
+import type { Optimizer } from './optimizers.js';
 import { headPart } from './parts.js';
 import { powi } from './backends/ts/mathf.js';
 import type { CheckedSchedule, FitPlan, Progress, Schedule, TrainResult } from './training-options.js';
@@ -231,6 +232,59 @@ class LearningRates {
 }
 
 /**
+ * The gradients of the examples order[start .. end) summed into the model's, and their loss at
+ * `plan.head.loss`: together when the block is laid out for a batch, else one after another
+ * (each carrying on from the state of the one before with `carry`). False when the loss is not
+ * finite. This and `updateFromBatch` are functions of the module, not of a run: the engine
+ * optimises them once for every fit, where a run's closures start unoptimised at each call and
+ * would box the doubles they handle, an allocation per batch.
+ */
+function batchGradients(model: Model, examples: Examples, order: readonly number[], start: number, end: number, carry: boolean): boolean {
+  // (model.data is read afresh after each call: a block that grows is a new view.)
+  const lossAt = model.plan.head.loss;
+  if (model.plan.batch > 1) {
+    model.forward(0, model.writeBatch(examples, order, start, end, carry && start > 0));
+    model.computeLoss();
+    if (!Number.isFinite(model.data[lossAt])) return false;
+    model.backward(false);
+    return true;
+  }
+  let batchLoss = 0;
+  for (let k = start; k < end; k++) {
+    const e = order[k];
+    const T = examples.lengths[e];
+    if (carry && model.steps > 0) model.carryState();
+    else model.startFrom();
+    model.writeInputs(examples.xs, 0, examples.starts[e], T);
+    model.writeTargets(examples.targets, examples.targetStarts[e], targetCount(model.spec, T));
+    model.forward(0, T);
+    model.computeLoss();
+    const loss = model.data[lossAt];
+    if (!Number.isFinite(loss)) return false;
+    batchLoss += loss;
+    model.backward(k > start);
+  }
+  model.data[lossAt] = batchLoss;
+  return true;
+}
+
+/**
+ * After a batch of `count` sequences (its summed gradients in the model's, its loss at
+ * `plan.head.loss`): adds the loss to the epoch's `sum`, saves the parameters and makes one update
+ * from the mean gradient. False when the loss or the update is not finite (the caller rolls back).
+ */
+function updateFromBatch(model: Model, optimizer: Optimizer, count: number, sum: Float64Array): boolean {
+  const { data, plan: p } = model;
+  const batchLoss = data[p.head.loss];
+  if (!Number.isFinite(batchLoss)) return false;
+  sum[0] += batchLoss;
+  model.saveBackup();
+  if (count > 1) model.scaleGrads(count);
+  data[p.stepLoss] = batchLoss / count;
+  return model.update(optimizer);
+}
+
+/**
  * `epochs` passes over the examples (read once by the facade), a batch of `batchSize` of them per
  * update with the mean of their gradients; each epoch's loss is the mean of its sequences'. After
  * each epoch: the validation examples' loss, the progress callback and the stopping rules, then
@@ -287,7 +341,6 @@ export function fitRun(
       while (start < n) {
         if (plan.signal?.aborted) return finish('aborted');
         const end = Math.min(start + plan.batchSize, n);
-        let batchLoss = 0;
         if (workers !== null) {
           if (!sent) {
             workers.send(model, order, start, end, plan.carryState && start > 0);
@@ -295,41 +348,12 @@ export function fitRun(
           }
           if (workers.pending !== null) return null;
           sent = false;
-          batchLoss = workers.collect(model);
-          if (!Number.isFinite(batchLoss)) {
-            model.rollBack();
-            return finish('diverged');
-          }
-        } else if (batched) {
-          model.forward(0, model.writeBatch(examples, order, start, end, plan.carryState && start > 0));
-          batchLoss = model.loss();
-          if (!Number.isFinite(batchLoss)) {
-            model.rollBack();
-            return finish('diverged');
-          }
-          model.backward(false);
+          model.data[model.plan.head.loss] = workers.collect(model);
+        } else if (!batchGradients(model, examples, order, start, end, plan.carryState)) {
+          model.rollBack();
+          return finish('diverged');
         }
-        for (let k = batched || workers !== null ? end : start; k < end; k++) {
-          const e = order[k];
-          const T = examples.lengths[e];
-          if (plan.carryState && model.steps > 0) model.carryState();
-          else model.startFrom();
-          model.writeInputs(examples.xs, 0, examples.starts[e], T);
-          model.writeTargets(examples.targets, examples.targetStarts[e], targetCount(model.spec, T));
-          model.forward(0, T);
-          const loss = model.loss();
-          if (!Number.isFinite(loss)) {
-            model.rollBack();
-            return finish('diverged');
-          }
-          batchLoss += loss;
-          model.backward(k > start);
-        }
-        sum[0] += batchLoss;
-        model.saveBackup();
-        if (end - start > 1) model.scaleGrads(1 / (end - start));
-        model.data[model.plan.stepLoss] = batchLoss / (end - start);
-        if (!model.update(optimizer)) {
+        if (!updateFromBatch(model, optimizer, end - start, sum)) {
           model.rollBack();
           return finish('diverged');
         }

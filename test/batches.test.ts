@@ -41,7 +41,7 @@ function meanGradient(model: Model, data: Example[], batched: boolean): { grads:
       model.backward(k > 0);
     }
   }
-  model.scaleGrads(1 / n);
+  model.scaleGrads(n);
   const grads = model.data.slice(model.plan.grads, model.plan.grads + model.plan.P);
   model.layOut('test', 1, longest);
   return { grads, loss };

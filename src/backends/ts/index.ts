@@ -12,6 +12,12 @@ import { adagrad, adam, clip, irpropPlus, momentum, rprop, rpropNotebook, scaleG
 
 type Kernel = (m: Float64Array, record: never, a: number, b: number) => number;
 
+/** A loss kernel's result, written where the record says (src/kernels.ts). */
+function lossInto(m: Float64Array, R: HeadRecord, loss: number): number {
+  m[R.loss] = loss;
+  return 0;
+}
+
 /** Every kernel of the registry (src/kernels.ts), by name. */
 const KERNELS: Record<KernelName, Kernel> = {
   rnnForward: rnnForward as (m: Float64Array, R: CellRecord, a: number, b: number) => number,
@@ -21,10 +27,10 @@ const KERNELS: Record<KernelName, Kernel> = {
   gruForward: gruForward as (m: Float64Array, R: CellRecord, a: number, b: number) => number,
   gruBackward: gruBackward as (m: Float64Array, R: CellRecord, a: number) => number,
   softmaxForward: softmaxForward as (m: Float64Array, R: HeadRecord, a: number, b: number) => number,
-  softmaxLoss: softmaxLoss as (m: Float64Array, R: HeadRecord, a: number) => number,
+  softmaxLoss: (m: Float64Array, R: HeadRecord, a: number) => lossInto(m, R, softmaxLoss(m, R, a)),
   softmaxBackward: softmaxBackward as (m: Float64Array, R: HeadRecord, a: number) => number,
   linearForward: linearForward as (m: Float64Array, R: HeadRecord, a: number, b: number) => number,
-  linearLoss: linearLoss as (m: Float64Array, R: HeadRecord, a: number) => number,
+  linearLoss: (m: Float64Array, R: HeadRecord, a: number) => lossInto(m, R, linearLoss(m, R, a)),
   linearBackward: linearBackward as (m: Float64Array, R: HeadRecord, a: number) => number,
   zeroGrads: zeroGrads as (m: Float64Array, R: OptimRecord) => number,
   clip, scaleGrads, sgd, momentum, adagrad, adam, rprop, irpropPlus, rpropNotebook,
